@@ -1,0 +1,156 @@
+package dev.cutover.journal;
+
+import dev.cutover.secrets.Masker;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The append-only, hash-chained step journal of one run. Every {@link #append} is written and
+ * fsync'd before it returns, so the engine never goes on before the event is on disk.
+ */
+public final class Journal implements Closeable {
+    public static final String FILE_NAME = "journal.jsonl";
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ISO_INSTANT;
+
+    private final Path file;
+    private final FileChannel channel;
+    private final String runId;
+    private final String operator;
+    private final Masker masker;
+    private final Clock clock;
+    private final List<JournalEvent> events = new ArrayList<>();
+    private long seq;
+    private String lastHash;
+
+    private Journal(Path file, FileChannel channel, String runId, String operator, Masker masker, Clock clock,
+                    List<JournalEvent> existing) {
+        this.file = file;
+        this.channel = channel;
+        this.runId = runId;
+        this.operator = operator;
+        this.masker = masker;
+        this.clock = clock;
+        this.events.addAll(existing);
+        this.seq = existing.isEmpty() ? 0 : existing.get(existing.size() - 1).seq();
+        this.lastHash = existing.isEmpty() ? JournalEvent.GENESIS : existing.get(existing.size() - 1).hash();
+    }
+
+    /** Creates a new journal in {@code runDirectory}; fails if one exists. */
+    public static Journal create(Path runDirectory, String runId, String operator, Masker masker) throws IOException {
+        Files.createDirectories(runDirectory);
+        Path file = runDirectory.resolve(FILE_NAME);
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
+        fsyncDirectory(runDirectory);
+        return new Journal(file, ch, runId, operator, masker, Clock.systemUTC(), List.of());
+    }
+
+    /**
+     * Opens an existing journal to append to it (resume, later rollback). A torn last line is cut
+     * off first, and reported through the returned journal's {@link #repairedTail()}.
+     */
+    public static Journal reopen(Path runDirectory, String operator, Masker masker) throws IOException {
+        Path file = runDirectory.resolve(FILE_NAME);
+        JournalReader.ReadResult read = JournalReader.read(file);
+        if (read.tornTail() != null) {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                ch.truncate(read.validBytes());
+                ch.force(true);
+            }
+        }
+        if (read.events().isEmpty()) {
+            throw new IOException(file + " holds no complete event");
+        }
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        Journal j = new Journal(file, ch, read.events().get(0).run(), operator, masker, Clock.systemUTC(),
+                read.events());
+        j.repaired = read.tornTail();
+        return j;
+    }
+
+    private String repaired;
+
+    /** The torn last line removed on {@link #reopen}, or null when the tail was whole. */
+    public String repairedTail() {
+        return repaired;
+    }
+
+    /**
+     * Appends one event (data masked), fsyncs it, and returns it.
+     *
+     * @param step    may be null
+     * @param section may be null
+     * @param attempt may be null
+     */
+    @SuppressWarnings("unchecked")
+    public synchronized JournalEvent append(String event, String step, String section, Integer attempt,
+                                            Map<String, Object> data) {
+        Map<String, Object> masked = (Map<String, Object>) masker.maskValue(data == null ? Map.of() : data);
+        String time = TIME.format(Instant.now(clock).truncatedTo(ChronoUnit.MILLIS));
+        JournalEvent unsigned = new JournalEvent(seq + 1, time, runId, event, step, section, attempt, operator,
+                masked, lastHash, null);
+        String hash = JournalEvent.computeHash(unsigned.hashedFields());
+        JournalEvent e = new JournalEvent(seq + 1, time, runId, event, step, section, attempt, operator, masked,
+                lastHash, hash);
+        byte[] line = (e.toLine() + "\n").getBytes(StandardCharsets.UTF_8);
+        try {
+            ByteBuffer buf = ByteBuffer.wrap(line);
+            while (buf.hasRemaining()) {
+                channel.write(buf);
+            }
+            channel.force(false);
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot write the journal " + file + ": " + ex.getMessage(), ex);
+        }
+        seq++;
+        lastHash = hash;
+        events.add(e);
+        return e;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public String lastHash() {
+        return lastHash;
+    }
+
+    /** Every event written or read so far, in order. */
+    public synchronized List<JournalEvent> events() {
+        return Collections.unmodifiableList(new ArrayList<>(events));
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+
+    static void fsyncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException ignored) {
+            // some file systems cannot open directories; the file's own fsync still holds
+        }
+    }
+}

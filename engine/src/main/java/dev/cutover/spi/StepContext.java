@@ -1,0 +1,38 @@
+package dev.cutover.spi;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * What a running step can see: its resolved inputs, where the run keeps its files, its timeout,
+ * and a channel for progress notes. Provided by the engine (or the test kit).
+ *
+ * @since 0.1
+ */
+public interface StepContext {
+
+    /** The step's id in the runbook. */
+    String stepId();
+
+    /** The step's inputs, interpolated and with defaults applied. */
+    Inputs inputs();
+
+    /** The run's directory ({@code .cutover/runs/<run-id>}); steps may keep backups under it. */
+    Path runDirectory();
+
+    /** The run's id. */
+    String runId();
+
+    /** The step's timeout, if the runbook set one; steps that start processes should enforce it too. */
+    Optional<Duration> timeout();
+
+    /** Whether this is a dry run ({@code cutover plan}); read-only steps run either way. */
+    boolean dryRun();
+
+    /** A progress note for the operator's console and the debug log (masked; not journaled). */
+    void note(String message);
+
+    /** Replaces every secret value known to this run with {@code ***}. */
+    String mask(String text);
+}
