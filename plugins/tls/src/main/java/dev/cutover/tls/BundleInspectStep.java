@@ -1,0 +1,60 @@
+package dev.cutover.tls;
+
+import dev.cutover.spi.InputSpec;
+import dev.cutover.spi.InputType;
+import dev.cutover.spi.Intent;
+import dev.cutover.spi.StepContext;
+import dev.cutover.spi.StepFailedException;
+import dev.cutover.spi.StepResult;
+import dev.cutover.spi.StepType;
+
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code tls.bundle-inspect}: lists the certificates of a PEM, DER or PKCS#7 file, in file order. */
+public final class BundleInspectStep implements StepType {
+
+    @Override
+    public String id() {
+        return "tls.bundle-inspect";
+    }
+
+    @Override
+    public String description() {
+        return "Reads a PEM bundle (one or many certificates), DER or PKCS#7 file and outputs each certificate's facts.";
+    }
+
+    @Override
+    public List<InputSpec> inputs() {
+        return List.of(InputSpec.required("bundle", InputType.PATH, "PEM, DER or PKCS#7 (.p7b) certificate file"),
+                StoreInputs.SUBJECT_MATCHES);
+    }
+
+    @Override
+    public boolean readOnly() {
+        return true;
+    }
+
+    @Override
+    public StepResult apply(StepContext context, Intent intent) throws StepFailedException {
+        Path bundle = context.inputs().path("bundle");
+        List<X509Certificate> certs = CertificateReader.read(bundle, "bundle");
+        var filter = StoreInputs.subjectFilter(context.inputs(), "subject_matches");
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (X509Certificate c : certs) {
+            if (filter.test(c)) {
+                list.add(CertFacts.describe(c));
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("file", bundle.toString());
+        out.put("format", StoreKind.detect(CertificateReader.readBytes(bundle, "bundle")).label());
+        out.put("count", list.size());
+        out.put("certificates", list);
+        return StepResult.done(out, list.size() + " certificate(s) in " + bundle);
+    }
+}

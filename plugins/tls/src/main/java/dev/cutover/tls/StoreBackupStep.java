@@ -1,0 +1,120 @@
+package dev.cutover.tls;
+
+import dev.cutover.spi.InputSpec;
+import dev.cutover.spi.InputType;
+import dev.cutover.spi.Intent;
+import dev.cutover.spi.Plan;
+import dev.cutover.spi.ProbeResult;
+import dev.cutover.spi.StepContext;
+import dev.cutover.spi.StepFailedException;
+import dev.cutover.spi.StepResult;
+import dev.cutover.spi.StepType;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code tls.store-backup}: copies a store byte for byte (fsync'd) and outputs the copy's path and SHA-256. */
+public final class StoreBackupStep implements StepType {
+
+    @Override
+    public String id() {
+        return "tls.store-backup";
+    }
+
+    @Override
+    public String description() {
+        return "Copies a store byte for byte to a backup file and outputs its path and SHA-256, for tls.store-restore.";
+    }
+
+    @Override
+    public List<InputSpec> inputs() {
+        return List.of(
+                InputSpec.required("store", InputType.PATH, "the store file to back up"),
+                InputSpec.optional("destination", InputType.PATH, null,
+                        "where to write the copy (must not exist); default <run dir>/backups/<step id>/<file name>"));
+    }
+
+    @Override
+    public boolean readOnly() {
+        return false;
+    }
+
+    @Override
+    public boolean hasBuiltInUndo() {
+        return true;
+    }
+
+    private static Path destination(StepContext context, Path store) throws StepFailedException {
+        return context.inputs().has("destination") ? context.inputs().path("destination").toAbsolutePath()
+                : StoreChange.backupPath(context, store);
+    }
+
+    @Override
+    public Plan plan(StepContext context) throws StepFailedException {
+        Path store = StoreInputs.storePath(context.inputs());
+        return Plan.of("would copy " + store + " to " + destination(context, store));
+    }
+
+    @Override
+    public Intent prepare(StepContext context) throws StepFailedException {
+        Path store = StoreInputs.storePath(context.inputs());
+        Path dest = destination(context, store);
+        if (!Files.isRegularFile(store)) {
+            throw new StepFailedException("input 'store': " + store + " does not exist; nothing to back up");
+        }
+        if (Files.exists(dest)) {
+            throw new StepFailedException("input 'destination': " + dest + " already exists; a backup never "
+                    + "overwrites a file, choose another path");
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("store", store.toString());
+        data.put("backup", dest.toString());
+        try {
+            data.put("backup_sha256", AtomicFiles.copyDurably(store, dest));
+        } catch (IOException e) {
+            throw new StepFailedException("cannot copy " + store + " to " + dest + ": " + e.getMessage());
+        }
+        return Intent.of(data);
+    }
+
+    @Override
+    public StepResult apply(StepContext context, Intent intent) throws StepFailedException {
+        Path backup = Path.of(intent.string("backup"));
+        try {
+            String hash = AtomicFiles.sha256(backup);
+            if (!hash.equals(intent.string("backup_sha256"))) {
+                throw new StepFailedException("backup " + backup + " changed after it was written; run the step again");
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("store", intent.string("store"));
+            out.put("backup", backup.toString());
+            out.put("sha256", hash);
+            out.put("size", Files.size(backup));
+            return StepResult.done(out, "backed up " + intent.string("store") + " to " + backup);
+        } catch (IOException e) {
+            throw new StepFailedException("cannot read back backup " + backup + ": " + e.getMessage());
+        }
+    }
+
+    /** A backup is evidence: undo keeps it and changes nothing. */
+    @Override
+    public StepResult undo(StepContext context, Intent intent) {
+        return StepResult.unchanged("backup " + intent.string("backup") + " is kept", Map.of("backup",
+                String.valueOf(intent.string("backup"))));
+    }
+
+    @Override
+    public ProbeResult probe(StepContext context, Intent intent) {
+        try {
+            Path backup = Path.of(intent.string("backup"));
+            return Files.isRegularFile(backup) && AtomicFiles.sha256(backup).equals(intent.string("backup_sha256"))
+                    ? ProbeResult.DONE : ProbeResult.NOT_DONE;
+        } catch (IOException | RuntimeException e) {
+            return ProbeResult.UNKNOWN;
+        }
+    }
+}

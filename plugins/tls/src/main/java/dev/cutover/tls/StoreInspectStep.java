@@ -1,0 +1,65 @@
+package dev.cutover.tls;
+
+import dev.cutover.spi.InputSpec;
+import dev.cutover.spi.Intent;
+import dev.cutover.spi.StepContext;
+import dev.cutover.spi.StepFailedException;
+import dev.cutover.spi.StepResult;
+import dev.cutover.spi.StepType;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code tls.store-inspect}: lists a keystore's or certificate file's entries, sorted by alias, for checks and drift. */
+public final class StoreInspectStep implements StepType {
+
+    @Override
+    public String id() {
+        return "tls.store-inspect";
+    }
+
+    @Override
+    public String description() {
+        return "Reads a keystore/truststore (JKS, PKCS12) or PEM bundle and outputs every entry: alias, kind and "
+                + "certificate facts, sorted by alias.";
+    }
+
+    @Override
+    public List<InputSpec> inputs() {
+        return StoreInputs.storeTriple();
+    }
+
+    @Override
+    public boolean readOnly() {
+        return true;
+    }
+
+    /** The entry list every store step reports: alias, kind, then the certificate facts. */
+    static List<Map<String, Object>> describe(CertStore store) throws StepFailedException {
+        List<Map<String, Object>> entries = new ArrayList<>();
+        for (CertStore.Entry e : store.entries()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("alias", e.alias());
+            m.put("kind", e.kind());
+            if (e.cert() != null) {
+                m.putAll(CertFacts.describe(e.cert()));
+            }
+            entries.add(m);
+        }
+        return entries;
+    }
+
+    @Override
+    public StepResult apply(StepContext context, Intent intent) throws StepFailedException {
+        CertStore store = StoreInputs.open(context.inputs());
+        List<Map<String, Object>> entries = describe(store);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("store", store.path().toString());
+        out.put("type", store.kind().label());
+        out.put("count", entries.size());
+        out.put("entries", entries);
+        return StepResult.done(out, entries.size() + " entries in " + store.kind().label() + " store " + store.path());
+    }
+}
