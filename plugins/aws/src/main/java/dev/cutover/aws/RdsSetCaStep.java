@@ -174,7 +174,7 @@ public final class RdsSetCaStep implements StepType {
                         CaChange.withTarget(db, from, to));
             }
             if (undo) {
-                refuseIfGone(rds.client(), id, to, from, where);
+                refuseIfGone(rds.client(), id, from, to, where);
             }
             boolean alreadyMoving = to.equals(db.pendingCa()) || (to.equals(db.ca()) && db.pendingCa() == null);
             if (!alreadyMoving) {
