@@ -1,0 +1,136 @@
+package dev.cutover.cli;
+
+import dev.cutover.run.RunListener;
+import dev.cutover.run.RunOutcome;
+import dev.cutover.run.StepOutcome;
+import dev.cutover.run.StepStatus;
+import dev.cutover.spi.Durations;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+
+/** The operator's view of a run: one line per step with status and duration; colour only on a terminal. */
+final class Console implements RunListener {
+    private static final String RESET = "\u001b[0m";
+    private final PrintWriter out;
+    private final boolean color;
+    private final boolean live;
+    private boolean pending;
+
+    Console(PrintWriter out, boolean color) {
+        this.out = out;
+        this.color = color;
+        this.live = color;
+    }
+
+    @Override
+    public void runStarted(String runId, String runbook, boolean dryRun) {
+        out.println((dryRun ? "Planning " : "Running ") + runbook + "  (run " + runId + ")");
+        out.flush();
+    }
+
+    @Override
+    public void sectionStarted(String section) {
+        endPending();
+        out.println(paint(section, "\u001b[1m"));
+        out.flush();
+    }
+
+    @Override
+    public void stepStarted(String section, String stepId, int attempt) {
+        if (live) {
+            endPending();
+            out.print("  [ .. ] " + stepId + (attempt > 1 ? " (attempt " + attempt + ")" : "") + " ...");
+            out.flush();
+            pending = true;
+        }
+    }
+
+    @Override
+    public void stepFinished(String section, StepOutcome o) {
+        if (pending) {
+            out.print("\r\u001b[2K");
+            pending = false;
+        }
+        String tag = switch (o.status()) {
+            case SUCCEEDED -> paint("[ ok ]", "\u001b[32m");
+            case UNCHANGED -> paint("[same]", "\u001b[32m");
+            case FAILED -> paint("[FAIL]", "\u001b[31m");
+            case SKIPPED -> paint("[skip]", "\u001b[33m");
+            case PLANNED -> paint("[plan]", "\u001b[36m");
+            case UNDONE -> paint("[undo]", "\u001b[35m");
+            case UNDO_FAILED -> paint("[UNDO FAILED]", "\u001b[31m");
+            case NOT_UNDONE -> paint("[keep]", "\u001b[33m");
+        };
+        StringBuilder line = new StringBuilder("  ").append(tag).append(' ')
+                .append(String.format("%-28s", o.id())).append(String.format(" %8s", Durations.format(
+                        Duration.ofMillis(o.durationMs()))));
+        if (o.attempts() > 1) {
+            line.append("  ").append(o.attempts()).append(" attempts");
+        }
+        if (!o.message().isEmpty()) {
+            line.append("  ").append(firstLine(o.message()));
+        }
+        out.println(line);
+        out.flush();
+    }
+
+    @Override
+    public void note(String stepId, String message) {
+        endPending();
+        out.println("         " + stepId + ": " + message);
+        out.flush();
+    }
+
+    @Override
+    public void planned(String section, String stepId, String summary, List<String> changes) {
+        out.println("  " + paint("[plan]", "\u001b[36m") + " " + String.format("%-28s", stepId) + "  " + summary);
+        for (String c : changes) {
+            out.println("           " + c);
+        }
+        out.flush();
+    }
+
+    @Override
+    public void runFinished(RunOutcome o) {
+        endPending();
+        String color = switch (o.status()) {
+            case SUCCEEDED, PLANNED -> "\u001b[32;1m";
+            case ROLLED_BACK -> "\u001b[33;1m";
+            default -> "\u001b[31;1m";
+        };
+        long ms = Duration.between(o.started(), o.finished()).toMillis();
+        out.println();
+        out.println(paint(o.status().name(), color) + " (exit " + o.exitCode() + ") in "
+                + Durations.format(Duration.ofMillis(ms)) + (o.reason().isEmpty() ? "" : ": " + o.reason()));
+        if (!o.manualActions().isEmpty()) {
+            out.println(paint("MANUAL ACTION REQUIRED — the system may not be in its original state:", "\u001b[31;1m"));
+            for (String a : o.manualActions()) {
+                out.println("  - " + a);
+            }
+        }
+        out.println("journal: " + o.journal());
+        out.flush();
+    }
+
+    private void endPending() {
+        if (pending) {
+            out.println();
+            pending = false;
+        }
+    }
+
+    private String paint(String s, String code) {
+        return color ? code + s + RESET : s;
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl) + " ...";
+    }
+
+    static boolean anyFailed(List<StepOutcome> steps) {
+        return steps.stream().anyMatch(s -> s.status() == StepStatus.FAILED);
+    }
+}

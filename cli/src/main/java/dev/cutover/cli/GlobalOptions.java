@@ -1,0 +1,50 @@
+package dev.cutover.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Options every command accepts. */
+public final class GlobalOptions {
+    /** The environment, injectable for tests. */
+    static Map<String, String> environment = System.getenv();
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Where runs are kept (default: $CUTOVER_STATE_DIR, else ./.cutover).")
+    Path stateDir;
+
+    @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text or json (one summary object at the end).")
+    String output;
+
+    @Option(names = {"-v", "--verbose"}, description = "Debug logging on stderr.")
+    void verbose(boolean v) {
+        if (v) {
+            ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.DEBUG);
+        }
+    }
+
+    @Option(names = "--no-color", description = "No colour (also when NO_COLOR is set "
+            + "or output is not a terminal).")
+    boolean noColor;
+
+    Path stateDirectory() {
+        if (stateDir != null) {
+            return stateDir.toAbsolutePath();
+        }
+        String env = environment.get("CUTOVER_STATE_DIR");
+        return (env != null && !env.isBlank() ? Path.of(env) : Path.of(".cutover")).toAbsolutePath();
+    }
+
+    boolean json() {
+        return "json".equalsIgnoreCase(output);
+    }
+
+    boolean color() {
+        return !noColor && !environment.containsKey("NO_COLOR") && System.console() != null && !json();
+    }
+}

@@ -1,0 +1,36 @@
+package dev.cutover.cli;
+
+import dev.cutover.plugin.StepTypeRegistry;
+import dev.cutover.runbook.InvalidRunbookException;
+import dev.cutover.runbook.ParamResolver;
+import dev.cutover.runbook.Runbook;
+import dev.cutover.runbook.RunbookLoader;
+import dev.cutover.secrets.Masker;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A runbook loaded with its parameter values: everything a command needs before anything runs.
+ *
+ * @param runbook  the checked runbook
+ * @param params   resolved values (secrets as Secret)
+ * @param env      the environment file, or null
+ * @param registry the step types
+ * @param masker   the run's masker, holding every secret value read
+ */
+record Prepared(Runbook runbook, Map<String, Object> params, ParamResolver.EnvironmentFile env,
+                StepTypeRegistry registry, Masker masker) {
+
+    /** Loads and checks; any problem is an {@link InvalidRunbookException} (exit 2). */
+    static Prepared load(RunbookOptions o, boolean fetchSecrets) throws InvalidRunbookException {
+        StepTypeRegistry registry = StepTypeRegistry.load();
+        Runbook rb = new RunbookLoader(registry).load(o.runbook);
+        Path envFile = o.environmentFile();
+        ParamResolver.EnvironmentFile env = envFile == null ? null : ParamResolver.readEnvironment(envFile);
+        Masker masker = new Masker();
+        Map<String, Object> params = new ParamResolver(GlobalOptions.environment, masker, fetchSecrets)
+                .resolve(rb, env, o.sets);
+        return new Prepared(rb, params, env, registry, masker);
+    }
+}

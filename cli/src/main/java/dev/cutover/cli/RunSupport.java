@@ -1,0 +1,111 @@
+package dev.cutover.cli;
+
+import dev.cutover.run.Abort;
+import dev.cutover.run.Engine;
+import dev.cutover.run.RunListener;
+import dev.cutover.run.RunOptions;
+import dev.cutover.run.RunOutcome;
+import dev.cutover.runbook.InvalidRunbookException;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+
+/** What plan and run share: load, start the engine, render, map the outcome to an exit code. */
+final class RunSupport {
+    private RunSupport() {
+    }
+
+    static int execute(CommandSpec spec, GlobalOptions global, RunbookOptions rbo, boolean dryRun, String operator,
+                       String ticket, Confirm confirm) {
+        Prepared p;
+        try {
+            p = Prepared.load(rbo, true);
+        } catch (InvalidRunbookException e) {
+            return ValidateCommand.report(spec, global, e);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            Engine.checkStateDirectory(global.stateDirectory());
+        } catch (IOException e) {
+            err.println("cutover: the state directory " + global.stateDirectory() + " is not writable ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + "); nothing was run. Use --state-dir or "
+                    + "free some space.");
+            return 5;
+        }
+        if (confirm != null) {
+            Integer refused = confirm.ask(p);
+            if (refused != null) {
+                return refused;
+            }
+        }
+        RunOptions options = RunOptions.builder(global.stateDirectory()).dryRun(dryRun).operator(operator)
+                .ticket(ticket).environment(rbo.environmentLabel()).environmentVariables(GlobalOptions.environment)
+                .build();
+        RunListener console = new Console(global.json() ? err : out, global.color());
+        Abort abort = new Abort();
+        Object previous = installInterruptHandler(abort, err);
+        try {
+            RunOutcome o = new Engine(p.registry()).run(p.runbook(), p.params(), options, p.masker(), console, abort);
+            if (global.json()) {
+                JsonSummary.print(out, JsonSummary.of(o));
+            }
+            return o.exitCode();
+        } catch (IOException e) {
+            err.println("cutover: cannot create the run's journal: " + e.getMessage() + "; nothing was run.");
+            return 5;
+        } finally {
+            restoreInterruptHandler(previous);
+        }
+    }
+
+    /** Asks the operator before a run; returns an exit code to stop with, or null to go on. */
+    interface Confirm {
+        Integer ask(Prepared p);
+    }
+
+    /**
+     * Ctrl-C: the first stops the current step and rolls back; during rollback it is refused. Uses
+     * sun.misc.Signal reflectively (jdk.unsupported), since there is no public API for it.
+     */
+    private static Object installInterruptHandler(Abort abort, PrintWriter err) {
+        try {
+            Class<?> signal = Class.forName("sun.misc.Signal");
+            Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
+            Object sigint = signal.getConstructor(String.class).newInstance("INT");
+            InvocationHandler h = (Object proxy, Method m, Object[] args) -> {
+                if (m.getName().equals("handle")) {
+                    if (abort.request()) {
+                        err.println();
+                        err.println("cutover: interrupted; stopping the current step and rolling back ...");
+                    } else {
+                        err.println();
+                        err.println("cutover: rollback is in progress and must finish; not stopping.");
+                    }
+                    err.flush();
+                    return null;
+                }
+                return m.getName().equals("toString") ? "cutover-interrupt" : null;
+            };
+            Object handler = Proxy.newProxyInstance(RunSupport.class.getClassLoader(), new Class<?>[] {handlerType}, h);
+            Method handle = signal.getMethod("handle", signal, handlerType);
+            return new Object[] {sigint, handle.invoke(null, sigint, handler), handle};
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static void restoreInterruptHandler(Object previous) {
+        if (previous instanceof Object[] a) {
+            try {
+                ((Method) a[2]).invoke(null, a[0], a[1]);
+            } catch (ReflectiveOperationException | RuntimeException ignored) {
+                // the handler stays; the process is about to end anyway
+            }
+        }
+    }
+}

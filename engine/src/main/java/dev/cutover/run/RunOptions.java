@@ -1,0 +1,88 @@
+package dev.cutover.run;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * How to run a runbook. Build with {@link #builder(Path)}; defaults are stated on each setter.
+ *
+ * @param stateDirectory where {@code runs/<id>/} go
+ * @param dryRun         {@code cutover plan}: preflight runs, nothing else changes
+ * @param operator       who runs it
+ * @param ticket         change ticket, may be null
+ * @param environment    environment name or file, may be null
+ * @param environmentVariables the variables {@code ${env.X}} reads
+ * @param rehearsal      marks the journal as a rehearsal
+ * @param failAfterStep  a step id after whose completion a failure is injected (rehearsals); may be null
+ */
+public record RunOptions(Path stateDirectory, boolean dryRun, String operator, String ticket, String environment,
+                         Map<String, String> environmentVariables, boolean rehearsal, String failAfterStep) {
+
+    public static Builder builder(Path stateDirectory) {
+        return new Builder(stateDirectory);
+    }
+
+    /** Builder for {@link RunOptions}. */
+    public static final class Builder {
+        private final Path stateDirectory;
+        private boolean dryRun;
+        private String operator = System.getProperty("user.name", "unknown");
+        private String ticket;
+        private String environment;
+        private Map<String, String> env = System.getenv();
+        private boolean rehearsal;
+        private String failAfterStep;
+
+        private Builder(Path stateDirectory) {
+            this.stateDirectory = stateDirectory;
+        }
+
+        /** Default false. */
+        public Builder dryRun(boolean v) {
+            dryRun = v;
+            return this;
+        }
+
+        /** Default: the OS user. */
+        public Builder operator(String v) {
+            if (v != null && !v.isBlank()) {
+                operator = v;
+            }
+            return this;
+        }
+
+        /** Default none. */
+        public Builder ticket(String v) {
+            ticket = v;
+            return this;
+        }
+
+        /** Default none. */
+        public Builder environment(String v) {
+            environment = v;
+            return this;
+        }
+
+        /** Default: {@link System#getenv()}. */
+        public Builder environmentVariables(Map<String, String> v) {
+            env = v;
+            return this;
+        }
+
+        /** Default false. */
+        public Builder rehearsal(boolean v) {
+            rehearsal = v;
+            return this;
+        }
+
+        /** Default none. */
+        public Builder failAfterStep(String v) {
+            failAfterStep = v;
+            return this;
+        }
+
+        public RunOptions build() {
+            return new RunOptions(stateDirectory, dryRun, operator, ticket, environment, env, rehearsal, failAfterStep);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.cutover.runbook;
+
+import org.apache.commons.jexl3.JexlBuilder;
+import org.apache.commons.jexl3.JexlEngine;
+import org.apache.commons.jexl3.JexlException;
+import org.apache.commons.jexl3.JexlFeatures;
+import org.apache.commons.jexl3.JexlScript;
+import org.apache.commons.jexl3.MapContext;
+import org.apache.commons.jexl3.introspection.JexlPermissions;
+import org.apache.commons.jexl3.introspection.JexlSandbox;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code when:} conditions, evaluated by Apache Commons JEXL in a sandbox: no method calls, no
+ * object creation, no assignments or loops; only reads of {@code params}, {@code env}, {@code steps}
+ * and {@code run}, comparisons and logic. Example: {@code params.mode == 'aws' && steps['x'].outputs.count > 0}.
+ */
+public final class Conditions {
+    private static final JexlEngine JEXL = build();
+
+    private Conditions() {
+    }
+
+    private static JexlEngine build() {
+        JexlSandbox sandbox = new JexlSandbox(false);
+        for (String c : List.of("java.util.LinkedHashMap", "java.util.HashMap", "java.util.TreeMap",
+                "java.util.Collections$UnmodifiableMap", "java.util.ImmutableCollections$MapN",
+                "java.util.ImmutableCollections$Map1", "java.util.ArrayList", "java.util.ImmutableCollections$ListN",
+                "java.util.ImmutableCollections$List12", "java.util.Collections$UnmodifiableRandomAccessList",
+                "java.lang.String", "java.lang.Long", "java.lang.Integer", "java.lang.Boolean", "java.lang.Double")) {
+            sandbox.permissions(c, true, false, false);
+        }
+        JexlFeatures features = new JexlFeatures().sideEffect(false).sideEffectGlobal(false).loops(false)
+                .newInstance(false).lambda(false).methodCall(false).structuredLiteral(true).script(false)
+                .localVar(false).pragma(false).annotation(false).importPragma(false);
+        return new JexlBuilder().permissions(JexlPermissions.RESTRICTED).sandbox(sandbox).features(features)
+                .strict(true).safe(false).silent(false).cache(256).create();
+    }
+
+    /**
+     * Compiles a condition.
+     *
+     * @return the top-level variables and their first property ({@code [params, mode]}), for load-time checks
+     * @throws IllegalArgumentException with a readable message when it does not parse or uses a forbidden feature
+     */
+    public static Set<List<String>> compile(String expression) {
+        try {
+            JexlScript s = JEXL.createScript(features(), null, expression);
+            return s.getVariables();
+        } catch (JexlException e) {
+            throw new IllegalArgumentException(clean(e));
+        }
+    }
+
+    /** Evaluates a condition; anything but {@code true} is false. */
+    public static boolean evaluate(String expression, Map<String, Object> variables) {
+        try {
+            Object v = JEXL.createScript(expression).execute(new MapContext(new java.util.HashMap<>(variables)));
+            return Boolean.TRUE.equals(v);
+        } catch (JexlException e) {
+            throw new IllegalArgumentException("condition '" + expression + "' failed: " + clean(e));
+        }
+    }
+
+    private static JexlFeatures features() {
+        return new JexlFeatures().sideEffect(false).sideEffectGlobal(false).loops(false).newInstance(false)
+                .lambda(false).methodCall(false).structuredLiteral(true).script(false).localVar(false)
+                .pragma(false).annotation(false).importPragma(false);
+    }
+
+    private static String clean(JexlException e) {
+        String m = e.getMessage();
+        if (m == null) {
+            return e.getClass().getSimpleName();
+        }
+        int i = m.indexOf(' ');
+        return m.startsWith("@") || m.contains("@") && i > 0 ? m.substring(i + 1) : m;
+    }
+}

@@ -1,0 +1,29 @@
+package dev.cutover.runbook;
+
+/**
+ * One thing wrong with a runbook or environment file: where, which step, what, and what to do.
+ *
+ * @param location where; never null
+ * @param stepId   the step concerned, or null
+ * @param message  what is wrong
+ * @param hint     what to do about it; may be empty
+ */
+public record Problem(Location location, String stepId, String message, String hint) {
+
+    public Problem {
+        hint = hint == null ? "" : hint;
+    }
+
+    /** The operator line: {@code file:line:col: [step x] message. hint}. */
+    public String render() {
+        StringBuilder sb = new StringBuilder(location.toString()).append(": ");
+        if (stepId != null) {
+            sb.append("step '").append(stepId).append("': ");
+        }
+        sb.append(message);
+        if (!hint.isEmpty()) {
+            sb.append(" -> ").append(hint);
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.cutover.runbook;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One {@code ${...}} reference inside a runbook string: {@code params.NAME}, {@code env.NAME},
+ * {@code steps.ID.outputs.KEY[.more]}, {@code run.id}, {@code run.dir}.
+ *
+ * @param kind   params, env, steps or run
+ * @param name   the param, variable, step id, or run field
+ * @param path   for steps: the keys after {@code outputs}; otherwise empty
+ * @param text   the whole reference as written, without {@code ${}}
+ * @param start  offset of {@code $} in the string
+ * @param end    offset after {@code }}
+ */
+public record Reference(String kind, String name, List<String> path, String text, int start, int end) {
+    private static final Pattern REF = Pattern.compile("(?<!\\$)\\$\\{([^}]*)}");
+
+    /** Every reference in a string ({@code $${...}} is an escaped literal and not a reference). */
+    public static List<Reference> findAll(String s) {
+        Matcher m = REF.matcher(s);
+        java.util.ArrayList<Reference> out = new java.util.ArrayList<>();
+        while (m.find()) {
+            out.add(parse(m.group(1).trim(), m.start(), m.end()));
+        }
+        return out;
+    }
+
+    /** Whether the string is exactly one reference (its value then keeps its type: list, number, secret). */
+    public static boolean isWhole(String s) {
+        List<Reference> refs = findAll(s);
+        return refs.size() == 1 && refs.get(0).start() == 0 && refs.get(0).end() == s.length();
+    }
+
+    private static Reference parse(String text, int start, int end) {
+        String[] parts = text.split("\\.", -1);
+        String kind = parts.length > 0 ? parts[0] : "";
+        String name = parts.length > 1 ? parts[1] : "";
+        List<String> path = parts.length > 2 ? List.of(parts).subList(2, parts.length) : List.of();
+        return new Reference(kind, name, path, text, start, end);
+    }
+
+    /** Why this reference is malformed, or null when its shape is right. */
+    public String shapeProblem() {
+        switch (kind) {
+            case "params", "env" -> {
+                return name.isEmpty() || !path.isEmpty() ? "write ${" + kind + ".NAME}" : null;
+            }
+            case "run" -> {
+                return (name.equals("id") || name.equals("dir")) && path.isEmpty() ? null
+                        : "only ${run.id} and ${run.dir} exist";
+            }
+            case "steps" -> {
+                return !name.isEmpty() && path.size() >= 2 && path.get(0).equals("outputs")
+                        && path.stream().noneMatch(String::isEmpty) ? null : "write ${steps.ID.outputs.KEY}";
+            }
+            default -> {
+                return "a reference starts with params., env., steps. or run.";
+            }
+        }
+    }
+
+    /** Replaces {@code $${} escapes with {@code ${}. */
+    public static String unescape(String s) {
+        return s.replace("$${", "${");
+    }
+}

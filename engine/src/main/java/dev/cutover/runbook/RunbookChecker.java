@@ -1,0 +1,259 @@
+package dev.cutover.runbook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cutover.plugin.StepTypeRegistry;
+import dev.cutover.spi.Durations;
+import dev.cutover.spi.InputSpec;
+import dev.cutover.spi.InputType;
+import dev.cutover.spi.StepType;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** The checks beyond the schema: step types, inputs, the rollback-plan rule, references, conditions. */
+final class RunbookChecker {
+    private final StepTypeRegistry registry;
+    private final YamlTree tree;
+    private final Runbook rb;
+    private final List<Problem> problems;
+    /** step id -> order number across sections. */
+    private final Map<String, Integer> order = new HashMap<>();
+
+    RunbookChecker(StepTypeRegistry registry, YamlTree tree, Runbook rb, List<Problem> problems) {
+        this.registry = registry;
+        this.tree = tree;
+        this.rb = rb;
+        this.problems = problems;
+    }
+
+    void check() {
+        Map<String, StepDef> seen = new HashMap<>();
+        int n = 0;
+        for (StepDef s : rb.allSteps()) {
+            StepDef first = seen.putIfAbsent(s.id(), s);
+            if (first != null) {
+                problems.add(new Problem(s.location(), s.id(), "duplicate step id '" + s.id() + "' (first used at "
+                        + first.location() + ")", "give every step its own id"));
+            } else {
+                order.put(s.id(), n++);
+            }
+        }
+        for (Section sec : Section.values()) {
+            List<StepDef> list = rb.section(sec);
+            for (int i = 0; i < list.size(); i++) {
+                checkStep(list.get(i), pointerOf(list.get(i)));
+            }
+        }
+    }
+
+    private void checkStep(StepDef s, String ptr) {
+        Optional<StepType> type = registry.find(s.uses());
+        int own = order.getOrDefault(s.id(), Integer.MAX_VALUE);
+        if (type.isEmpty()) {
+            unknownType(s.uses(), tree.at(ptr + "/uses"), s.id());
+        } else {
+            checkInputs(s.id(), type.get(), s.with(), ptr + "/with", own, false);
+            boolean readOnly = type.get().readOnly(s.with());
+            if (s.section().readOnly() && !readOnly) {
+                problems.add(new Problem(tree.at(ptr + "/uses"), s.id(), "'" + s.uses() + "' can change things, and "
+                        + s.section().key() + " accepts only read-only checks",
+                        "move the step to 'steps'" + (type.get().readOnly() ? "" : ", or, if it only reads, set "
+                                + "'readonly: true' in its inputs where the type allows it")));
+            }
+            if (s.section() == Section.STEPS && !readOnly && s.undo() == null && s.noUndo() == null
+                    && !type.get().hasBuiltInUndo()) {
+                problems.add(new Problem(s.location(), s.id(), "mutating step has no rollback plan",
+                        "add 'undo: { uses: ..., with: ... }' or 'no_undo: \"<why none is needed>\"'"));
+            }
+        }
+        if (s.undo() != null && s.noUndo() != null) {
+            problems.add(new Problem(tree.keyAt(ptr + "/no_undo"), s.id(), "both 'undo' and 'no_undo' are set",
+                    "keep one: an undo, or the reason there is none"));
+        }
+        if (s.undo() != null) {
+            Optional<StepType> ut = registry.find(s.undo().uses());
+            if (ut.isEmpty()) {
+                unknownType(s.undo().uses(), tree.at(ptr + "/undo/uses"), s.id());
+            } else {
+                checkInputs(s.id(), ut.get(), s.undo().with(), ptr + "/undo/with", own, true);
+            }
+        }
+        if (s.probe() != null) {
+            Optional<StepType> pt = registry.find(s.probe().uses());
+            if (pt.isEmpty()) {
+                unknownType(s.probe().uses(), tree.at(ptr + "/probe/uses"), s.id());
+            } else {
+                checkInputs(s.id(), pt.get(), s.probe().with(), ptr + "/probe/with", own, true);
+                if (!pt.get().readOnly(s.probe().with())) {
+                    problems.add(new Problem(tree.at(ptr + "/probe/uses"), s.id(), "a probe must be read-only",
+                            "use a read-only check (for shell.exec: readonly: true)"));
+                }
+            }
+        }
+        if (s.when() != null) {
+            checkCondition(s, ptr + "/when");
+        }
+        checkDuration(tree.root().at(ptr + "/timeout"), ptr + "/timeout", s.id());
+    }
+
+    private void checkDuration(JsonNode n, String ptr, String step) {
+        if (n.isTextual() && !Durations.isValid(n.asText())) {
+            return; // the schema's pattern reported it
+        }
+    }
+
+    private void unknownType(String uses, Location at, String step) {
+        List<String> ids = registry.all().stream().map(StepType::id).toList();
+        String near = Suggest.closest(uses, ids);
+        problems.add(new Problem(at, step, "unknown step type '" + uses + "'",
+                (near != null ? "did you mean '" + near + "'? " : "") + "'cutover steps' lists the available types"));
+    }
+
+    private void checkInputs(String step, StepType type, Map<String, Object> with, String ptr, int own,
+                             boolean mayUseOwn) {
+        Map<String, InputSpec> specs = new HashMap<>();
+        type.inputs().forEach(i -> specs.put(i.name(), i));
+        for (Map.Entry<String, Object> e : with.entrySet()) {
+            String p = ptr + "/" + YamlTree.escape(e.getKey());
+            InputSpec spec = specs.get(e.getKey());
+            if (spec == null) {
+                String near = Suggest.closest(e.getKey(), specs.keySet());
+                problems.add(new Problem(tree.keyAt(p), step, type.id() + " has no input '" + e.getKey() + "'",
+                        (near != null ? "did you mean '" + near + "'? " : "") + "its inputs: "
+                                + String.join(", ", type.inputs().stream().map(InputSpec::name).toList())));
+                continue;
+            }
+            checkValue(step, spec, e.getValue(), p, own, mayUseOwn);
+        }
+        for (InputSpec spec : type.inputs()) {
+            if (spec.required() && spec.defaultValue() == null && with.get(spec.name()) == null) {
+                problems.add(new Problem(tree.at(ptr.substring(0, ptr.lastIndexOf('/'))), step, type.id()
+                        + " needs input '" + spec.name() + "' (" + spec.type().label() + ")",
+                        "add it under 'with:'" + (spec.description().isEmpty() ? "" : ": " + spec.description())));
+            }
+        }
+    }
+
+    private void checkValue(String step, InputSpec spec, Object value, String ptr, int own, boolean mayUseOwn) {
+        Location at = tree.at(ptr);
+        List<String> strings = new ArrayList<>();
+        collectStrings(value, strings);
+        boolean secretRef = false;
+        for (String s : strings) {
+            for (Reference r : Reference.findAll(s)) {
+                if (checkReference(step, r, at, own, mayUseOwn)) {
+                    secretRef = true;
+                }
+            }
+        }
+        if (secretRef && !spec.acceptsSecret()) {
+            problems.add(new Problem(at, step, "a secret param would appear in input '" + spec.name()
+                    + "', where other users can see it (process list, logs)",
+                    "pass it through the environment, e.g. env: { PASSWORD: ${params.x} }, and read $PASSWORD"));
+        }
+        boolean whole = value instanceof String s && Reference.isWhole(s);
+        if (whole) {
+            return;
+        }
+        String problem = switch (spec.type()) {
+            case INT -> value instanceof Long || value instanceof String s && s.matches("-?\\d+")
+                    || hasRef(value) ? null : "must be an integer";
+            case BOOL -> value instanceof Boolean || hasRef(value) ? null : "must be true or false";
+            case LIST -> value instanceof List ? null : "must be a list, e.g. [a, b]";
+            case MAP -> value instanceof Map ? null : "must be a mapping of keys to values";
+            case DURATION -> value instanceof String s && (Durations.isValid(s) || hasRef(s)) ? null
+                    : "must be a duration such as 500ms, 30s, 5m or 1h";
+            case STRING, PATH -> value instanceof Map || value instanceof List ? "must be a single value" : null;
+            case SECRET -> "must come from a secret param, e.g. ${params.password}; never write a secret in a runbook";
+            case ANY -> null;
+        };
+        if (problem != null) {
+            problems.add(new Problem(at, step, "input '" + spec.name() + "' " + problem, spec.description()));
+        }
+    }
+
+    private static boolean hasRef(Object v) {
+        return v instanceof String s && !Reference.findAll(s).isEmpty();
+    }
+
+    /** Checks one reference; returns whether it names a secret param. */
+    private boolean checkReference(String step, Reference r, Location at, int own, boolean mayUseOwn) {
+        String shape = r.shapeProblem();
+        if (shape != null) {
+            problems.add(new Problem(at, step, "bad reference ${" + r.text() + "}", shape));
+            return false;
+        }
+        switch (r.kind()) {
+            case "params" -> {
+                ParamSpec p = rb.params().get(r.name());
+                if (p == null) {
+                    String near = Suggest.closest(r.name(), rb.params().keySet());
+                    problems.add(new Problem(at, step, "reference to unknown param '" + r.name() + "'",
+                            near != null ? "did you mean '" + near + "'?" : "declare it under 'params:'"));
+                    return false;
+                }
+                return p.type() == InputType.SECRET;
+            }
+            case "steps" -> {
+                Integer target = order.get(r.name());
+                if (target == null) {
+                    problems.add(new Problem(at, step, "reference to unknown step '" + r.name() + "'",
+                            "check the step id"));
+                } else if (target > own || target == own && !mayUseOwn) {
+                    problems.add(new Problem(at, step, "reference to step '" + r.name()
+                            + "', which has not run yet at this point", "only earlier steps' outputs can be used"));
+                }
+                return false;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    private void checkCondition(StepDef s, String ptr) {
+        Set<List<String>> vars;
+        try {
+            vars = Conditions.compile(s.when());
+        } catch (IllegalArgumentException e) {
+            problems.add(new Problem(tree.at(ptr), s.id(), "condition does not parse: " + e.getMessage(),
+                    "write e.g. params.mode == 'aws' (no method calls or assignments)"));
+            return;
+        }
+        for (List<String> v : vars) {
+            String root = v.get(0);
+            if (!Set.of("params", "env", "steps", "run").contains(root)) {
+                problems.add(new Problem(tree.at(ptr), s.id(), "condition uses unknown variable '" + root + "'",
+                        "use params, env, steps or run"));
+            } else if (root.equals("params") && v.size() > 1 && !rb.params().containsKey(v.get(1))) {
+                problems.add(new Problem(tree.at(ptr), s.id(), "condition uses unknown param '" + v.get(1) + "'",
+                        "declare it under 'params:'"));
+            }
+        }
+    }
+
+    private static void collectStrings(Object v, List<String> out) {
+        if (v instanceof String s) {
+            out.add(s);
+        } else if (v instanceof Map<?, ?> m) {
+            m.values().forEach(x -> collectStrings(x, out));
+        } else if (v instanceof List<?> l) {
+            l.forEach(x -> collectStrings(x, out));
+        }
+    }
+
+    private String pointerOf(StepDef s) {
+        JsonNode list = tree.root().path(s.section().key());
+        for (int i = 0; i < list.size(); i++) {
+            String ptr = "/" + s.section().key() + "/" + i;
+            if (s.id().equals(list.get(i).path("id").asText(null)) && tree.at(ptr).equals(s.location())) {
+                return ptr;
+            }
+        }
+        return "/" + s.section().key();
+    }
+}

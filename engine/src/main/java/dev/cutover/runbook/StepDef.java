@@ -1,0 +1,26 @@
+package dev.cutover.runbook;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * One step as written in a runbook.
+ *
+ * @param id          unique within the runbook
+ * @param uses        the step type id
+ * @param description may be empty
+ * @param with        raw inputs, interpolated when the step runs
+ * @param timeout     may be null
+ * @param retry       never null
+ * @param when        a condition expression, or null
+ * @param undo        explicit undo, or null
+ * @param noUndo      the stated reason a mutating step has no undo, or null
+ * @param probe       a read-only step deciding after a crash whether this one took effect, or null
+ * @param fact        whether drift and rehearsals treat this step's outputs as facts
+ * @param section     where it appears
+ * @param location    where it is declared
+ */
+public record StepDef(String id, String uses, String description, Map<String, Object> with, Duration timeout,
+                      RetryPolicy retry, String when, UndoDef undo, String noUndo, UndoDef probe, boolean fact,
+                      Section section, Location location) {
+}

@@ -1,0 +1,92 @@
+package dev.cutover.process;
+
+import dev.cutover.spi.InputSpec;
+import dev.cutover.spi.InputType;
+import dev.cutover.spi.Inputs;
+import dev.cutover.spi.Intent;
+import dev.cutover.spi.StepContext;
+import dev.cutover.spi.StepFailedException;
+import dev.cutover.spi.StepResult;
+import dev.cutover.spi.StepType;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code process.info} (read-only): what the running service really is: its pid, argv and, for a
+ * JVM, the truststore in effect ({@code -Djavax.net.ssl.trustStore}, else the JDK's jssecacerts,
+ * else cacerts). With {@code expect_truststore} it fails when the service uses a different store
+ * than the environment names, the drift behind the incident this tool exists for.
+ */
+public final class InfoStep implements StepType {
+
+    @Override
+    public String id() {
+        return "process.info";
+    }
+
+    @Override
+    public String description() {
+        return "Report a running service's pid, argv and JVM truststore in effect; optionally assert the truststore.";
+    }
+
+    @Override
+    public List<InputSpec> inputs() {
+        return List.of(ServiceSpec.NAME, ServiceSpec.PID_FILE,
+                InputSpec.optional("expect_running", InputType.BOOL, true, "fail when the service is not running"),
+                InputSpec.optional("expect_truststore", InputType.PATH, null,
+                        "fail unless the JVM's truststore in effect is this file"));
+    }
+
+    @Override
+    public boolean readOnly() {
+        return true;
+    }
+
+    @Override
+    public StepResult apply(StepContext context, Intent intent) throws StepFailedException {
+        Inputs in = context.inputs();
+        String name = in.string("name");
+        PidFile pidFile = new PidFile(in.path("pid_file"));
+        Optional<ProcessHandle> live = pidFile.live();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("running", live.isPresent());
+        if (live.isEmpty()) {
+            if (in.bool("expect_running", true)) {
+                throw new StepFailedException(name + " is not running (no live process in " + pidFile.path() + ")", out, null);
+            }
+            return StepResult.done(out);
+        }
+        ProcessHandle p = live.get();
+        ProcessHandle.Info info = p.info();
+        List<String> args = info.arguments().map(List::of).orElse(List.of());
+        out.put("pid", p.pid());
+        out.put("command", info.command().orElse(""));
+        out.put("arguments", args.stream().map(context::mask).toList());
+        info.startInstant().ifPresent(t -> out.put("started", t.toString()));
+        Optional<JvmTruststore> store = JvmTruststore.of(p.pid(), info.command().orElse(""), args);
+        if (store.isEmpty()) {
+            store = p.descendants().map(d -> JvmTruststore.of(d.pid(), d.info().command().orElse(""),
+                    d.info().arguments().map(List::of).orElse(List.of()))).flatMap(Optional::stream).findFirst();
+        }
+        out.put("java_truststore", store.map(s -> s.path().toString()).orElse(""));
+        out.put("truststore_source", store.map(JvmTruststore::source).orElse(""));
+        out.put("truststore_type", store.map(JvmTruststore::type).orElse(""));
+        if (in.has("expect_truststore")) {
+            java.nio.file.Path expected = in.path("expect_truststore");
+            if (store.isEmpty()) {
+                throw new StepFailedException(name + " (pid " + p.pid() + ") is not a JVM whose truststore can be read from"
+                        + " its command line; cannot confirm it uses " + expected, out, null);
+            }
+            if (!JvmTruststore.sameFile(store.get().path(), expected)) {
+                throw new StepFailedException(name + " (pid " + p.pid() + ") uses truststore " + store.get().path()
+                        + " (from " + store.get().source() + "), but this environment names " + expected
+                        + ": the store the runbook would change is not the one the application reads."
+                        + " Correct the environment file, or the service's start-up options, before the change", out, null);
+            }
+        }
+        return StepResult.done(out);
+    }
+}

@@ -1,0 +1,98 @@
+package dev.cutover.process;
+
+import dev.cutover.spi.InputSpec;
+import dev.cutover.spi.Intent;
+import dev.cutover.spi.Plan;
+import dev.cutover.spi.ProbeResult;
+import dev.cutover.spi.StepContext;
+import dev.cutover.spi.StepFailedException;
+import dev.cutover.spi.StepResult;
+import dev.cutover.spi.StepType;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code process.restart}: stops the service (if running) and starts it again, waiting for
+ * readiness; the local stand-in for {@code systemctl restart}. A restart has no undo of its own:
+ * runbooks say {@code no_undo} and restart again in their rollback section.
+ */
+public final class RestartStep implements StepType {
+
+    @Override
+    public String id() {
+        return "process.restart";
+    }
+
+    @Override
+    public String description() {
+        return "Stop the service (SIGTERM, then SIGKILL) and start it again, waiting until it is ready.";
+    }
+
+    @Override
+    public List<InputSpec> inputs() {
+        List<InputSpec> specs = new ArrayList<>(ServiceSpec.START_INPUTS);
+        specs.add(ServiceSpec.GRACE);
+        return List.copyOf(specs);
+    }
+
+    @Override
+    public boolean readOnly() {
+        return false;
+    }
+
+    /** {@code restarts:{name}}: the service named by the step's {@code name} input is restarted. */
+    @Override
+    public Set<String> traits() {
+        return Set.of("restarts:{name}");
+    }
+
+    @Override
+    public Plan plan(StepContext context) throws StepFailedException {
+        ServiceSpec spec = ServiceSpec.read(context, true);
+        Optional<ProcessHandle> live = spec.pidFile().live();
+        List<String> changes = new ArrayList<>();
+        live.ifPresent(p -> changes.add("- stop pid " + p.pid() + " (SIGTERM, SIGKILL after "
+                + dev.cutover.spi.Durations.format(spec.grace()) + ")"));
+        changes.add("+ " + context.mask(spec.describe()));
+        return Plan.of("restart " + spec.name(), changes);
+    }
+
+    @Override
+    public Intent prepare(StepContext context) throws StepFailedException {
+        ServiceSpec spec = ServiceSpec.read(context, true);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("pid_file", spec.pidFile().path().toString());
+        spec.pidFile().live().ifPresent(p -> data.put("previous_pid", p.pid()));
+        return Intent.of(data);
+    }
+
+    @Override
+    public StepResult apply(StepContext context, Intent intent) throws StepFailedException, InterruptedException {
+        ServiceSpec spec = ServiceSpec.read(context, true);
+        Optional<Long> stopped = ServiceControl.stop(spec, context);
+        Map<String, Object> out = new LinkedHashMap<>();
+        stopped.ifPresent(pid -> out.put("previous_pid", pid));
+        out.putAll(ServiceControl.start(spec, context));
+        return StepResult.done(out, stopped.isPresent() ? "restarted" : "was not running; started");
+    }
+
+    /** DONE when a live process other than the one recorded before the restart holds the pid file. */
+    @Override
+    public ProbeResult probe(StepContext context, Intent intent) {
+        try {
+            Optional<ProcessHandle> live = new PidFile(java.nio.file.Path.of(intent.string("pid_file"))).live();
+            if (live.isEmpty()) {
+                return ProbeResult.NOT_DONE;
+            }
+            String before = intent.string("previous_pid");
+            return before != null && before.equals(Long.toString(live.get().pid())) ? ProbeResult.NOT_DONE : ProbeResult.DONE;
+        } catch (StepFailedException e) {
+            return ProbeResult.UNKNOWN;
+        }
+    }
+}
