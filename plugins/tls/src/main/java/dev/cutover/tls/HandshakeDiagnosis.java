@@ -71,7 +71,7 @@ final class HandshakeDiagnosis {
                         + CertFacts.instant(c.getNotBefore().toInstant()) + "; check the clocks";
             }
         }
-        X509Certificate top = chain[chain.length - 1];
+        X509Certificate top = topIssued(chain);
         String issuer = CertFacts.issuer(top);
         List<X509Certificate> sameName = new ArrayList<>();
         for (X509Certificate c : storeCerts) {
@@ -79,19 +79,30 @@ final class HandshakeDiagnosis {
                 sameName.add(c);
             }
         }
+        String certificate = "server certificate '" + CertFacts.subject(chain[0]) + "' from " + where
+                + (top == chain[0] ? " is issued by '" : " chains up to '" + CertFacts.subject(top) + "', issued by '")
+                + issuer + "'";
         if (sameName.isEmpty()) {
-            return "server certificate '" + CertFacts.subject(top) + "' from " + where + " is issued by '" + issuer
-                    + "' — no certificate with that subject in " + store + " (" + storeCerts.size() + " entries); "
-                    + "import that CA (tls.store-import) and restart the clients";
+            return certificate + " — no certificate with that subject in " + store + " (" + storeCerts.size()
+                    + " entries); import that CA (tls.store-import) and restart the clients";
         }
         Optional<X509Certificate> signer = sameName.stream().filter(c -> signedBy(top, c)).findFirst();
         if (signer.isEmpty()) {
-            return "server certificate '" + CertFacts.subject(top) + "' from " + where + " is issued by '" + issuer
-                    + "'; " + store + " has a certificate with that subject (sha256 " + CertFacts.sha256(sameName.get(0))
+            return certificate + "; " + store + " has a certificate with that subject (sha256 " + CertFacts.sha256(sameName.get(0))
                     + ") but a different key, so it did not sign this chain; import the CA the server uses now";
         }
         return "the certificate chain from " + where + " did not validate against " + store + " although the issuer '"
                 + issuer + "' is present: check key usage, basic constraints and algorithm restrictions";
+    }
+
+    /** The highest certificate of the chain that is not self-signed (the leaf when all are). */
+    private static X509Certificate topIssued(X509Certificate[] chain) {
+        for (int i = chain.length - 1; i > 0; i--) {
+            if (!chain[i].getSubjectX500Principal().equals(chain[i].getIssuerX500Principal())) {
+                return chain[i];
+            }
+        }
+        return chain[0];
     }
 
     static boolean signedBy(X509Certificate cert, X509Certificate issuer) {

@@ -55,7 +55,7 @@ class HandshakeStepTest {
             assertTrue(r.output("tls_protocol").toString().startsWith("TLSv1."), r.outputs().toString());
             assertFalse(r.output("cipher_suite").toString().isEmpty());
             List<Map<String, Object>> chain = (List<Map<String, Object>>) r.output("server_chain");
-            assertEquals(2, chain.size());
+            assertEquals(3, chain.size(), "leaf, intermediate and root as the server sends them");
             assertTrue(chain.get(0).get("subject").toString().contains("CN=localhost"));
             assertEquals(CertFacts.sha256(server.cert()), chain.get(0).get("sha256"));
             Map<String, Object> anchor = (Map<String, Object>) r.output("trust_anchor");

@@ -89,7 +89,7 @@ final class TestPki {
 
     static Issued build(String cn, KeyPair keys, Issued issuer, boolean ca, List<String> names, Instant from, Instant to) {
         try {
-            X500Name subject = new X500Name("CN=" + cn + ",O=cutover tests,C=GB");
+            X500Name subject = new X500Name("C=GB,O=cutover tests,CN=" + cn);
             X500Name issuerName = issuer == null ? subject
                     : X500Name.getInstance(issuer.cert().getSubjectX500Principal().getEncoded());
             X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuerName,
