@@ -50,7 +50,7 @@ final class HandshakeDiagnosis {
             return req.where() + " did not answer with TLS (it sent plain data)"
                     + ("tls".equals(req.protocol()) ? "; if this is PostgreSQL use protocol: postgres, MySQL protocol: mysql" : "");
         }
-        if (lower.contains("terminated the handshake") || lower.contains("closed")) {
+        if (lower.contains("terminated the handshake") || lower.contains("closed") || lower.contains("shut down")) {
             return req.where() + " closed the connection during the TLS handshake"
                     + ("tls".equals(req.protocol()) ? "; if this is PostgreSQL use protocol: postgres" : "");
         }
