@@ -13,7 +13,8 @@ import java.util.Set;
  * the resource, and what permission or value is wrong. Never includes a stack trace.
  */
 final class AwsErrors {
-    private static final int MAX = 400;
+    private static final int MAX = 600;
+    private static final int AWS_TEXT_MAX = 240;
     private static final Set<String> DENIED = Set.of("AccessDenied", "AccessDeniedException", "UnauthorizedOperation",
             "AuthorizationError", "UnauthorizedException");
     private static final Set<String> BAD_CREDENTIALS = Set.of("InvalidClientTokenId", "UnrecognizedClientException",
@@ -41,7 +42,7 @@ final class AwsErrors {
         if (e instanceof AwsServiceException ase && ase.awsErrorDetails() != null) {
             AwsErrorDetails d = ase.awsErrorDetails();
             String code = d.errorCode() == null ? "HTTP " + ase.statusCode() : d.errorCode();
-            String aws = d.errorMessage() == null ? "" : d.errorMessage();
+            String aws = d.errorMessage() == null ? "" : cap(oneLine(d.errorMessage()), AWS_TEXT_MAX);
             String said = aws.isBlank() ? code : code + ": " + aws;
             if (DENIED.contains(code) || (ase.statusCode() == 403 && !BAD_CREDENTIALS.contains(code))) {
                 return action + " on " + resource + " was denied: the credentials in use need IAM permission "
@@ -61,7 +62,7 @@ final class AwsErrors {
             }
             return action + " on " + resource + " failed: " + said;
         }
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : cap(oneLine(e.getMessage()), AWS_TEXT_MAX);
         if (m.contains("Unable to load credentials")) {
             return action + " on " + resource + ": no AWS credentials found; set AWS_PROFILE or the 'profile' input, "
                     + "export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run with an IAM role";
@@ -71,7 +72,10 @@ final class AwsErrors {
 
     /** Collapses whitespace and line breaks and caps the length, so a message stays one line. */
     static String oneLine(String s) {
-        String t = s.replaceAll("\\s+", " ").trim();
-        return t.length() <= MAX ? t : t.substring(0, MAX - 3) + "...";
+        return cap(s.replaceAll("\\s+", " ").trim(), MAX);
+    }
+
+    private static String cap(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 3) + "...";
     }
 }

@@ -66,8 +66,9 @@ public final class RdsAssertCaStep implements StepType {
             out.put("expected_ca", expected);
             List<String> off = new ArrayList<>(db.differencesFrom(expected));
             for (Map<String, Object> m : maintenance) {
-                off.add("maintenance action " + m.get("action") + " is pending (opt-in "
-                        + m.get("opt_in_status") + ")");
+                off.add("maintenance action " + m.get("action") + " is pending"
+                        + (m.get("opt_in_status") == null ? "" : " (opt-in " + m.get("opt_in_status") + ")")
+                        + (m.get("auto_applied_after") == null ? "" : ", auto-applies after " + m.get("auto_applied_after")));
             }
             if (!off.isEmpty()) {
                 throw new StepFailedException("db instance '" + id + "' is not settled on " + expected + ": "
