@@ -31,9 +31,13 @@ final class AtomicFiles {
     private AtomicFiles() {
     }
 
-    /** Replaces {@code target} with {@code bytes}; keeps the target's permissions and, where allowed, its owner. */
-    static void write(Path target, byte[] bytes, Renamer renamer) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
+    /**
+     * Replaces {@code link} with {@code bytes}; keeps the file's permissions and, where allowed, its owner. A symbolic
+     * link (such as a JDK's {@code cacerts}) is followed, so the file it points to is replaced and the link kept.
+     */
+    static void write(Path link, byte[] bytes, Renamer renamer) throws IOException {
+        Path target = Files.exists(link) ? link.toRealPath() : link.toAbsolutePath();
+        Path dir = target.getParent();
         Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
         try {
             copyAttributes(target, temp);

@@ -52,6 +52,7 @@ abstract class StoreChange implements StepType {
     @Override
     public Intent prepare(StepContext context) throws StepFailedException {
         Path store = StoreInputs.storePath(context.inputs());
+        Map<String, Object> expectations = expectations(context);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("store", store.toString());
         boolean existed = Files.isRegularFile(store);
@@ -67,13 +68,13 @@ abstract class StoreChange implements StepType {
             }
             context.note("backed up " + store + " to " + backup);
         }
-        data.putAll(expectations(context));
+        data.putAll(expectations);
         return Intent.of(data);
     }
 
     /** Where the backup of {@code store} goes: {@code <run dir>/backups/<step id>/<file name>}, never overwritten. */
     static Path backupPath(StepContext context, Path store) {
-        Path dir = context.runDirectory().resolve("backups").resolve(context.stepId());
+        Path dir = context.runDirectory().resolve("backups").resolve(context.stepId().replaceAll("[^A-Za-z0-9._-]", "_"));
         Path candidate = dir.resolve(store.getFileName().toString());
         for (int n = 2; Files.exists(candidate); n++) {
             candidate = dir.resolve(store.getFileName() + "." + n);

@@ -216,4 +216,20 @@ class StoreImportStepTest {
                 .with("store", store).with("bundle", TestPki.rdsBundle()).apply().assertFailed();
         assertTrue(noPassword.error().contains("input 'password' is required"), noPassword.error());
     }
+    @Test
+    void aSymlinkedStoreKeepsItsLinkAndTheFileItPointsToIsReplacedAndRestored() throws Exception {
+        TestPki.Issued own = TestPki.root("Corporate Root", TestPki.rsa());
+        Path real = TestStores.trusted(dir.resolve("cacerts.real"), "JKS", PASSWORD, Map.of("corporate root", own.cert()));
+        Path link = Files.createSymbolicLink(dir.resolve("cacerts"), real.getFileName());
+        byte[] original = Files.readAllBytes(real);
+        StepTestKit kit = kit(link).with("subject_matches", "RSA2048 G1");
+
+        StepRecording applied = kit.apply().assertSucceeded();
+
+        assertTrue(Files.isSymbolicLink(link), "the link was replaced by a file");
+        assertEquals(30, TestStores.keytoolList(real, "JKS", PASSWORD).count());
+        kit.undo(applied).assertSucceeded();
+        assertTrue(Files.isSymbolicLink(link));
+        assertArrayEquals(original, Files.readAllBytes(real));
+    }
 }
