@@ -12,7 +12,6 @@ import dev.cutover.spi.StepFailedException;
 import dev.cutover.spi.StepResult;
 import dev.cutover.spi.StepType;
 import org.apache.commons.exec.CommandLine;
-import org.apache.commons.exec.DefaultExecuteResultHandler;
 import org.apache.commons.exec.DefaultExecutor;
 import org.apache.commons.exec.ExecuteWatchdog;
 import org.apache.commons.exec.PumpStreamHandler;
@@ -132,7 +131,7 @@ public final class ShellExecStep implements StepType {
         if (in.has("env")) {
             in.map("env").forEach((k, v) -> env.put(k, text(v)));
         }
-        DefaultExecuteResultHandler result = new DefaultExecuteResultHandler();
+        LatchResultHandler result = new LatchResultHandler();
         long t0 = System.nanoTime();
         try {
             executor.execute(cl, env, result);
