@@ -49,7 +49,7 @@ record DbInstanceState(String identifier, String arn, String status, String engi
         }
         if (pendingCa != null) {
             off.add("PendingModifiedValues.CACertificateIdentifier is " + pendingCa
-                    + " (queued, not applied; was ApplyImmediately false?)");
+                    + (available() ? " (queued, not applied; was ApplyImmediately false?)" : ""));
         }
         return off;
     }

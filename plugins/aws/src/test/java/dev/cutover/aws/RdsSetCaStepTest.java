@@ -133,7 +133,8 @@ class RdsSetCaStepTest {
                 .with("db_instance", FakeRds.INSTANCE).with("expected_ca", NEW)
                 .with("region", "us-east-1").with("endpoint", aws.endpoint())
                 .apply().assertFailed();
-        assertTrue(check.error().contains("PendingModifiedValues.CACertificateIdentifier is " + NEW), check.error());
+        assertTrue(check.error().contains("PendingModifiedValues.CACertificateIdentifier is " + NEW
+                + " (queued, not applied; was ApplyImmediately false?)"), check.error());
         assertTrue(check.error().contains("CACertificateIdentifier is " + OLD), check.error());
     }
 
@@ -239,7 +240,8 @@ class RdsSetCaStepTest {
         StepRecording r = kit(NEW).with("deadline", "300ms").apply().assertFailed();
 
         assertTrue(r.error().contains("did not finish moving to CA " + NEW + " within 300ms"), r.error());
-        assertTrue(r.error().contains("status is modifying"), r.error());
+        assertTrue(r.error().contains("status is modifying; PendingModifiedValues.CACertificateIdentifier is " + NEW
+                + "; raise 'deadline'"), r.error());
         assertEquals("modifying", r.output("status"));
     }
 }
