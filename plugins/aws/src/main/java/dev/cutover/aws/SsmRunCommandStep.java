@@ -15,7 +15,6 @@ import software.amazon.awssdk.services.ssm.model.InstanceInformation;
 import software.amazon.awssdk.services.ssm.model.InstanceInformationStringFilter;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -93,6 +92,11 @@ public final class SsmRunCommandStep implements StepType {
         for (String line : cmd.commandLines()) {
             changes.add("  $ " + line);
         }
+        boolean listable = cmd.targets().keySet().stream().allMatch(k -> k.startsWith("tag:") || k.equals("tag-key"));
+        if (!listable) {
+            changes.add("  (targets other than tags are resolved by SSM when the command is sent)");
+            return Plan.of("would run " + cmd.document() + " on " + cmd.describeTargets(), changes);
+        }
         try (AwsClients.Handle<SsmClient> ssm = clients.ssm(clients.target(context.inputs()))) {
             List<InstanceInformation> found = managedInstances(ssm.client(), cmd);
             if (found.isEmpty()) {
@@ -124,10 +128,8 @@ public final class SsmRunCommandStep implements StepType {
         if (!cmd.instanceIds().isEmpty()) {
             filters.add(InstanceInformationStringFilter.builder().key("InstanceIds").values(cmd.instanceIds()).build());
         }
-        for (Map.Entry<String, List<String>> t : new LinkedHashMap<>(cmd.targets()).entrySet()) {
-            if (t.getKey().startsWith("tag:") || t.getKey().equals("tag-key")) {
-                filters.add(InstanceInformationStringFilter.builder().key(t.getKey()).values(t.getValue()).build());
-            }
+        for (Map.Entry<String, List<String>> t : cmd.targets().entrySet()) {
+            filters.add(InstanceInformationStringFilter.builder().key(t.getKey()).values(t.getValue()).build());
         }
         try {
             List<InstanceInformation> out = new ArrayList<>();

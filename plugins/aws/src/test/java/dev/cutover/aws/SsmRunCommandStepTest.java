@@ -108,6 +108,15 @@ class SsmRunCommandStepTest {
     }
 
     @Test
+    void planDoesNotGuessInstancesForNonTagTargets() throws Exception {
+        Plan plan = kit().with("targets", Map.of("resource-groups:Name", List.of("payments-fleet"))).plan();
+
+        assertTrue(plan.changes().contains("  (targets other than tags are resolved by SSM when the command is sent)"),
+                plan.changes().toString());
+        assertEquals(List.of(), aws.operations());
+    }
+
+    @Test
     void readonlyCommandRunsWithoutAnIntent() throws Exception {
         StepRecording r = kit().with("instance_ids", List.of("i-0aaa")).with("readonly", true).apply().assertSucceeded();
 
