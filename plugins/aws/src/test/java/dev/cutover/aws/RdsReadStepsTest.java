@@ -121,6 +121,16 @@ class RdsReadStepsTest {
     }
 
     @Test
+    void theServiceLoaderConstructorRetriesThrottlingWithTheSdkDefaults() throws Exception {
+        aws.rds.throttle.put("DescribeDBInstances", 1);
+
+        StepRecording r = kit(new RdsDescribeStep()).with("db_instance", FakeRds.INSTANCE).apply().assertSucceeded();
+
+        assertEquals("rds-ca-rsa2048-g1", r.output("ca_certificate_identifier"));
+        assertEquals(2, aws.queryRequests("DescribeDBInstances").size());
+    }
+
+    @Test
     void throttlingBeyondTheRetryBudgetBecomesAnOperatorMessage() throws Exception {
         aws.rds.throttle.put("DescribeDBInstances", 10);
 
