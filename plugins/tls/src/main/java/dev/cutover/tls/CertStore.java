@@ -59,7 +59,13 @@ final class CertStore {
                     + " but its content is " + detected.label() + "; fix the type input or the path");
         }
         if (detected.isKeyStore()) {
-            return new CertStore(path, detected, load(path, bytes, detected, password, input), null);
+            KeyStore ks = load(path, bytes, detected, password, input);
+            if (password == null && detected == StoreKind.PKCS12 && !anyCertificate(ks)) {
+                throw new StepFailedException("PKCS12 store " + path + " cannot be read without its password (its "
+                        + "certificates are encrypted); give input '"
+                        + ("truststore".equals(input) ? "truststore_password" : "password") + "'");
+            }
+            return new CertStore(path, detected, ks, null);
         }
         Map<String, X509Certificate> entries = new LinkedHashMap<>();
         for (X509Certificate c : CertificateReader.parse(bytes, detected, path, input)) {
@@ -102,6 +108,20 @@ final class CertStore {
         } catch (GeneralSecurityException | RuntimeException e) {
             throw new StepFailedException("cannot read " + path + " as a " + kind.label() + " store: " + e.getMessage()
                     + "; check input '" + input + "' and the password");
+        }
+    }
+
+    /** Whether any entry's certificate could be read (PKCS12 hides them all when opened without the password). */
+    private static boolean anyCertificate(KeyStore ks) throws StepFailedException {
+        try {
+            for (String alias : Collections.list(ks.aliases())) {
+                if (ks.getCertificate(alias) != null) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (KeyStoreException e) {
+            throw new StepFailedException("cannot list the entries of a keystore: " + e.getMessage());
         }
     }
 

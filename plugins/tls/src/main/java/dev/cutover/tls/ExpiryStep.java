@@ -85,6 +85,10 @@ public final class ExpiryStep implements StepType {
                 checked.add(new Checked(e.alias(), e.cert()));
             }
         }
+        if (checked.isEmpty()) {
+            throw new StepFailedException("no certificate to check in " + store.path() + (in.has("subject_matches")
+                    ? " matches '" + in.string("subject_matches") + "'; check input 'subject_matches'" : "; is it the right file?"));
+        }
         checked.sort(Comparator.comparing((Checked c) -> c.cert().getNotAfter()).thenComparing(Checked::alias));
         List<Map<String, Object>> soonest = new ArrayList<>();
         List<Map<String, Object>> failing = new ArrayList<>();

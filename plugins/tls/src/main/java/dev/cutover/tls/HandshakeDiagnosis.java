@@ -61,6 +61,7 @@ final class HandshakeDiagnosis {
         Date now = new Date();
         String store = trust.kind().label() + " store " + trust.path();
         List<X509Certificate> storeCerts = trust.certificates();
+        X509Certificate top = topIssued(chain);
         for (X509Certificate c : chain) {
             if (c.getNotAfter().before(now)) {
                 return "server certificate '" + CertFacts.subject(c) + "' from " + where + " expired on "
@@ -70,8 +71,10 @@ final class HandshakeDiagnosis {
                 return "server certificate '" + CertFacts.subject(c) + "' from " + where + " is not valid before "
                         + CertFacts.instant(c.getNotBefore().toInstant()) + "; check the clocks";
             }
+            if (c == top) {
+                break;
+            }
         }
-        X509Certificate top = topIssued(chain);
         String issuer = CertFacts.issuer(top);
         List<X509Certificate> sameName = new ArrayList<>();
         for (X509Certificate c : storeCerts) {

@@ -76,4 +76,11 @@ class ExpiryStepTest {
         StepRecording r = StepTestKit.of(new ExpiryStep()).apply().assertFailed();
         assertTrue(r.error().contains("exactly one of 'store' and 'bundle'"), r.error());
     }
+
+    @Test
+    void aFilterThatSelectsNothingIsAnErrorNotAPass() throws Exception {
+        StepRecording r = StepTestKit.of(new ExpiryStep()).with("bundle", TestPki.rdsBundle())
+                .with("subject_matches", "RSA2048 G2").apply().assertFailed();
+        assertTrue(r.error().contains("no certificate to check") && r.error().contains("'subject_matches'"), r.error());
+    }
 }

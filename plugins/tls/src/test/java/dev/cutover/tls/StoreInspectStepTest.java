@@ -97,4 +97,17 @@ class StoreInspectStepTest {
         StepRecording e = StepTestKit.of(new StoreInspectStep()).with("store", empty).apply().assertFailed();
         assertTrue(e.error().contains(empty.toString()) && e.error().contains("empty"), e.error());
     }
+
+    @Test
+    void aPkcs12StoreWithoutItsPasswordIsAnErrorNotAnEmptyStore() throws Exception {
+        Path store = store("PKCS12");
+        StepRecording r = StepTestKit.of(new StoreInspectStep()).with("store", store).apply().assertFailed();
+        assertTrue(r.error().contains("cannot be read without its password") && r.error().contains("'password'"), r.error());
+    }
+
+    @Test
+    void aJksStoreCanBeInspectedWithoutItsPassword() throws Exception {
+        StepRecording r = StepTestKit.of(new StoreInspectStep()).with("store", store("JKS")).apply().assertSucceeded();
+        assertEquals(3, r.output("count"));
+    }
 }
