@@ -64,6 +64,10 @@ final class RunbookChecker {
                         "move the step to 'steps'" + (type.get().readOnly() ? "" : ", or, if it only reads, set "
                                 + "'readonly: true' in its inputs where the type allows it")));
             }
+            if (s.fact() && !readOnly) {
+                problems.add(new Problem(s.location(), s.id(), "'fact: true' on a step that can change things",
+                        "facts are gathered in dry runs and drift checks; use a read-only step"));
+            }
             if (s.section() == Section.STEPS && !readOnly && s.undo() == null && s.noUndo() == null
                     && !type.get().hasBuiltInUndo()) {
                 problems.add(new Problem(s.location(), s.id(), "mutating step has no rollback plan",
