@@ -58,7 +58,9 @@ public final class StoreImportStep extends StoreChange {
             changes.add("+ new " + p.store().kind().label() + " store " + p.store().path());
         }
         for (ImportPlan.Addition a : p.additions()) {
-            changes.add("+ alias '" + a.alias() + "' into " + file + " (" + CertFacts.subject(a.cert()) + ")");
+            changes.add("+ alias '" + a.alias() + "' into " + file + " (valid to "
+                    + CertFacts.instant(a.cert().getNotAfter().toInstant()).substring(0, 10) + ", sha256 "
+                    + CertFacts.sha256(a.cert()).substring(0, 11) + "…)");
         }
         for (String alias : p.present()) {
             changes.add("= alias '" + alias + "' already present");
