@@ -63,9 +63,16 @@ public final class Engine {
             journal.append("run.started", null, null, null, header(rb, params, options));
             listener.runStarted(runId, rb.name(), options.dryRun());
             RunState state = new RunState(rb, params, options, masker, listener, abort, journal, runDir, runId,
-                    new StepExecutor(journal, listener, masker, runDir, runId, abort), registry);
+                    new StepExecutor(journal, listener, masker, runDir, runId, abort, options.approver()), registry);
+            Gates.Passed gates = options.dryRun() ? new Gates.Passed(null, null)
+                    : Gates.check(rb, params, options, journal, runId, runDir, masker);
             try {
-                RunOutcome o = state.execute(started);
+                RunOutcome o = gates.refused() ? state.done(started, RunStatus.REFUSED, gates.refusal(), List.of())
+                        : state.execute(started);
+                if (gates.lock() != null) {
+                    gates.lock().close();
+                    journal.append("lock.released", null, null, null, Map.of());
+                }
                 Map<String, Object> fin = new LinkedHashMap<>();
                 fin.put("status", o.status().name());
                 fin.put("exit_code", o.exitCode());
@@ -77,6 +84,9 @@ public final class Engine {
                 return o;
             } finally {
                 state.executor().shutdown();
+                if (gates.lock() != null) {
+                    gates.lock().close();
+                }
             }
         }
     }

@@ -64,8 +64,8 @@ final class Rollback {
         }
         s.journal().append("rollback.finished", null, "undo", null, Map.of("ok", manual.isEmpty(),
                 "manual_actions", manual));
-        return s.done(started, manual.isEmpty() ? RunStatus.ROLLED_BACK : RunStatus.ROLLBACK_FAILED, reason,
-                manual);
+        RunStatus ok = s.refused() ? RunStatus.REFUSED : RunStatus.ROLLED_BACK;
+        return s.done(started, manual.isEmpty() ? ok : RunStatus.ROLLBACK_FAILED, reason, manual);
     }
 
     /** Undoes one step; returns the error, or null. */

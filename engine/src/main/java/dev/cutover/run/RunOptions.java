@@ -14,9 +14,14 @@ import java.util.Map;
  * @param environmentVariables the variables {@code ${env.X}} reads
  * @param rehearsal      marks the journal as a rehearsal
  * @param failAfterStep  a step id after whose completion a failure is injected (rehearsals); may be null
+ * @param windows        change windows replacing the runbook's (from the environment file), or null
+ * @param overrideWindowReason why the run may proceed outside its window, or null
+ * @param approver       answers approval steps
  */
 public record RunOptions(Path stateDirectory, boolean dryRun, String operator, String ticket, String environment,
-                         Map<String, String> environmentVariables, boolean rehearsal, String failAfterStep) {
+                         Map<String, String> environmentVariables, boolean rehearsal, String failAfterStep,
+                         java.util.List<dev.cutover.runbook.ChangeWindow> windows, String overrideWindowReason,
+                         Approver approver) {
 
     public static Builder builder(Path stateDirectory) {
         return new Builder(stateDirectory);
@@ -32,6 +37,9 @@ public record RunOptions(Path stateDirectory, boolean dryRun, String operator, S
         private Map<String, String> env = System.getenv();
         private boolean rehearsal;
         private String failAfterStep;
+        private java.util.List<dev.cutover.runbook.ChangeWindow> windows;
+        private String overrideWindowReason;
+        private Approver approver = Approver.DENY;
 
         private Builder(Path stateDirectory) {
             this.stateDirectory = stateDirectory;
@@ -81,8 +89,27 @@ public record RunOptions(Path stateDirectory, boolean dryRun, String operator, S
             return this;
         }
 
+        /** Default: the runbook's own windows. */
+        public Builder windows(java.util.List<dev.cutover.runbook.ChangeWindow> v) {
+            windows = v;
+            return this;
+        }
+
+        /** Default none: outside the window the run is refused. */
+        public Builder overrideWindow(String reason) {
+            overrideWindowReason = reason;
+            return this;
+        }
+
+        /** Default: deny every approval (non-interactive runs without --approve). */
+        public Builder approver(Approver v) {
+            approver = v;
+            return this;
+        }
+
         public RunOptions build() {
-            return new RunOptions(stateDirectory, dryRun, operator, ticket, environment, env, rehearsal, failAfterStep);
+            return new RunOptions(stateDirectory, dryRun, operator, ticket, environment, env, rehearsal, failAfterStep,
+                    windows, overrideWindowReason, approver);
         }
     }
 }

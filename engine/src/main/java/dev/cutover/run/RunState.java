@@ -36,6 +36,11 @@ final class RunState {
     private final Map<String, Map<String, Object>> outputs = new LinkedHashMap<>();
     private final Map<String, Object> stepVars = new LinkedHashMap<>();
     private final List<StepExecutor.Executed> completed = new ArrayList<>();
+    private boolean refused;
+
+    boolean refused() {
+        return refused;
+    }
 
     RunState(Runbook rb, Map<String, Object> params, RunOptions options, Masker masker, RunListener listener,
              Abort abort, Journal journal, Path runDir, String runId, StepExecutor executor,
@@ -104,9 +109,13 @@ final class RunState {
     }
 
     StepExecutor.Executed executeStep(StepDef step, String sectionName, boolean honourAbort) {
+        return executeStep(step, sectionName, honourAbort, List.of());
+    }
+
+    StepExecutor.Executed executeStep(StepDef step, String sectionName, boolean honourAbort, List<String> ahead) {
         StepType type = registry.find(step.uses()).orElseThrow();
         StepExecutor.Executed ex = executor.run(step, type, sectionName, interpolator(), conditionVars(),
-                honourAbort);
+                honourAbort, ahead);
         outcomes.add(ex.outcome());
         StepStatus st = ex.outcome().status();
         if (st == StepStatus.SUCCEEDED || st == StepStatus.UNCHANGED) {

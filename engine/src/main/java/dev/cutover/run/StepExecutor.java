@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -47,7 +49,11 @@ final class StepExecutor {
         return t;
     });
 
-    StepExecutor(Journal journal, RunListener listener, Masker masker, Path runDir, String runId, Abort abort) {
+    private final Approver approver;
+
+    StepExecutor(Journal journal, RunListener listener, Masker masker, Path runDir, String runId, Abort abort,
+                 Approver approver) {
+        this.approver = approver;
         this.journal = journal;
         this.listener = listener;
         this.masker = masker;
@@ -63,7 +69,18 @@ final class StepExecutor {
      */
     Executed run(StepDef step, StepType type, String sectionName, Interpolator interpolator,
                  Map<String, Object> conditionVars, boolean honourAbort) {
+        return run(step, type, sectionName, interpolator, conditionVars, honourAbort, List.of());
+    }
+
+    /** Thrown into the outcome when an approval was refused. */
+    static final String REFUSED_PREFIX = "approval refused: ";
+
+    Executed run(StepDef step, StepType type, String sectionName, Interpolator interpolator,
+                 Map<String, Object> conditionVars, boolean honourAbort, List<String> ahead) {
         long t0 = System.nanoTime();
+        if (type instanceof ApprovalStep) {
+            return approve(step, type, sectionName, interpolator, ahead, t0);
+        }
         if (step.when() != null) {
             boolean go;
             try {
@@ -170,6 +187,41 @@ final class StepExecutor {
         }
         return finishFailed(step, type, sectionName, attempts, t0, lastError, intent, lastOutputs, mutating,
                 intentRecorded);
+    }
+
+    private Executed approve(StepDef step, StepType type, String section, Interpolator interpolator,
+                             List<String> ahead, long t0) {
+        journal.append("step.started", step.id(), section, 1, Map.of("uses", step.uses(), "mutating", false));
+        listener.stepStarted(section, step.id(), 1);
+        try {
+            Inputs in = new Inputs(withDefaults(type, interpolator.resolveAll(step.with())), null);
+            int required = (int) in.integer("approvals");
+            List<Approver.Approval> given = approver.approve(step.id(), in.string("message"), ahead, required);
+            java.util.Set<String> names = new java.util.HashSet<>();
+            given.forEach(a -> names.add(a.approver().trim().toLowerCase(java.util.Locale.ROOT)));
+            if (names.size() < required) {
+                throw new Approver.Refused(required + " distinct approvers are required, got " + names.size());
+            }
+            List<Map<String, Object>> rec = new ArrayList<>();
+            for (Approver.Approval a : given) {
+                rec.add(Map.of("approver", a.approver(), "time", a.time(), "reason", a.reason()));
+                journal.append("approval.granted", step.id(), section, 1, Map.of("approver", a.approver(),
+                        "time", a.time(), "reason", a.reason()));
+            }
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            journal.append("step.succeeded", step.id(), section, 1, Map.of("outputs", Map.of("approvals", rec),
+                    "duration_ms", ms));
+            StepOutcome o = new StepOutcome(step.id(), section, StepStatus.SUCCEEDED, 1, ms, "approved by "
+                    + String.join(", ", given.stream().map(Approver.Approval::approver).toList()),
+                    Map.of("approvals", rec));
+            listener.stepFinished(section, o);
+            return new Executed(step, type, o, Intent.none(), Map.of(), false, false);
+        } catch (Approver.Refused | StepFailedException e) {
+            String msg = REFUSED_PREFIX + masker.mask(e.getMessage());
+            journal.append("approval.refused", step.id(), section, 1, Map.of("reason", msg));
+            journal.append("step.failed", step.id(), section, 1, Map.of("error", msg, "will_retry", false));
+            return finishFailed(step, type, section, 1, t0, msg, Intent.none(), Map.of(), false, false);
+        }
     }
 
     private Executed finishFailed(StepDef step, StepType type, String section, int attempts, long t0, String error,

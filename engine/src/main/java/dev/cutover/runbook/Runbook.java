@@ -18,10 +18,17 @@ import java.util.Optional;
  * @param rollback    extra steps after undo
  * @param file        the source file (null for in-memory runbooks)
  * @param sha256      SHA-256 of the file's bytes
+ * @param policy      lock, change windows, rollback window
  */
 public record Runbook(String name, String description, Map<String, ParamSpec> params, List<StepDef> preflight,
                       List<StepDef> steps, List<StepDef> validate, List<StepDef> rollback, Path file,
-                      String sha256) {
+                      String sha256, RunbookPolicy policy) {
+
+    /** A runbook without operational rules. */
+    public Runbook(String name, String description, Map<String, ParamSpec> params, List<StepDef> preflight,
+                   List<StepDef> steps, List<StepDef> validate, List<StepDef> rollback, Path file, String sha256) {
+        this(name, description, params, preflight, steps, validate, rollback, file, sha256, RunbookPolicy.NONE);
+    }
 
     /** Every step of a section. */
     public List<StepDef> section(Section s) {

@@ -42,6 +42,16 @@ final class RunbookChecker {
                 order.put(s.id(), n++);
             }
         }
+        if (rb.policy().lock() != null) {
+            for (Reference r : Reference.findAll(rb.policy().lock())) {
+                if (!r.kind().equals("params") && !r.kind().equals("env") && !r.kind().equals("run")) {
+                    problems.add(new Problem(tree.at("/lock"), null, "the lock key can only use params, env or run",
+                            "write e.g. lock: ${params.db_instance}"));
+                } else {
+                    checkReference(null, r, tree.at("/lock"), -1, false);
+                }
+            }
+        }
         for (Section sec : Section.values()) {
             List<StepDef> list = rb.section(sec);
             for (int i = 0; i < list.size(); i++) {

@@ -77,7 +77,7 @@ public final class RunbookLoader {
         Runbook rb = new Runbook(root.path("name").asText(""), root.path("description").asText(""), params,
                 sections.get(Section.PREFLIGHT), sections.get(Section.STEPS), sections.get(Section.VALIDATE),
                 sections.get(Section.ROLLBACK), file == null ? null : file.toAbsolutePath(),
-                Canonical.sha256(bytes));
+                Canonical.sha256(bytes), policy(tree, root, problems));
         new RunbookChecker(registry, tree, rb, problems).check();
         if (!problems.isEmpty()) {
             problems.sort((a, b) -> Integer.compare(a.location().line(), b.location().line()) != 0
@@ -112,6 +112,19 @@ public final class RunbookLoader {
                     tree.keyAt(ptr)));
         }
         return out;
+    }
+
+    private static RunbookPolicy policy(YamlTree tree, JsonNode root, List<Problem> problems) {
+        List<ChangeWindow> windows = List.of();
+        if (root.has("window")) {
+            try {
+                windows = ChangeWindow.parse(toJava(root.get("window")));
+            } catch (IllegalArgumentException e) {
+                problems.add(new Problem(tree.at("/window"), null, "window: " + e.getMessage(), ""));
+            }
+        }
+        return new RunbookPolicy(root.path("lock").isTextual() ? root.get("lock").asText() : null, windows,
+                duration(root.path("rollback_window")));
     }
 
     static InputType paramType(String s) {

@@ -113,8 +113,11 @@ public final class RunbookSchema {
     static List<String> allowedKeys(String ptr) {
         String[] parts = ptr.isEmpty() ? new String[0] : ptr.substring(1).split("/");
         if (parts.length == 0) {
-            return List.of("apiVersion", "name", "description", "params", "preflight", "steps", "validate",
-                    "rollback");
+            return List.of("apiVersion", "name", "description", "params", "lock", "window", "rollback_window",
+                    "preflight", "steps", "validate", "rollback");
+        }
+        if (parts[0].equals("window")) {
+            return List.of("days", "from", "to", "zone");
         }
         if (parts[0].equals("params") && parts.length == 2) {
             return List.of("type", "required", "default", "description", "from");
