@@ -40,6 +40,10 @@ record ImportPlan(CertStore store, boolean creates, List<Addition> additions, Li
                 throw new StepFailedException("store " + path + " does not exist; check the path, or set "
                         + "'create: true' (with 'type') to create it");
             }
+            if (!java.nio.file.Files.isDirectory(path.getParent())) {
+                throw new StepFailedException("cannot create store " + path + ": directory " + path.getParent()
+                        + " does not exist");
+            }
             StoreKind kind = StoreInputs.type(in, "type");
             if (kind == StoreKind.UNKNOWN) {
                 throw new StepFailedException("input 'type': say which type to create " + path

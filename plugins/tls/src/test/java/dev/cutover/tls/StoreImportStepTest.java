@@ -208,6 +208,9 @@ class StoreImportStepTest {
 
     @Test
     void explainsAMissingStoreAndAMissingPassword() throws Exception {
+        StepRecording noDir = kit(dir.resolve("nodir").resolve("t.p12")).with("create", true).with("type", "pkcs12")
+                .apply().assertFailed();
+        assertTrue(noDir.error().contains("directory " + dir.resolve("nodir") + " does not exist"), noDir.error());
         StepRecording missing = kit(dir.resolve("absent.p12")).apply().assertFailed();
         assertTrue(missing.error().contains("does not exist") && missing.error().contains("create: true"), missing.error());
 
