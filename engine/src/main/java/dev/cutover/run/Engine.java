@@ -69,19 +69,7 @@ public final class Engine {
             try {
                 RunOutcome o = gates.refused() ? state.done(started, RunStatus.REFUSED, gates.refusal(), List.of())
                         : state.execute(started);
-                if (gates.lock() != null) {
-                    gates.lock().close();
-                    journal.append("lock.released", null, null, null, Map.of());
-                }
-                Map<String, Object> fin = new LinkedHashMap<>();
-                fin.put("status", o.status().name());
-                fin.put("exit_code", o.exitCode());
-                fin.put("duration_ms", Duration.between(started, o.finished()).toMillis());
-                fin.put("reason", o.reason());
-                fin.put("manual_actions", o.manualActions());
-                journal.append("run.finished", null, null, null, fin);
-                listener.runFinished(o);
-                return o;
+                return finish(journal, state, gates, started, o);
             } finally {
                 state.executor().shutdown();
                 if (gates.lock() != null) {
@@ -91,7 +79,25 @@ public final class Engine {
         }
     }
 
-    private static Map<String, Object> header(Runbook rb, Map<String, Object> params, RunOptions o) {
+    /** Releases the lock (journaled), writes run.finished and tells the listener. */
+    static RunOutcome finish(Journal journal, RunState state, Gates.Passed gates, Instant started, RunOutcome o)
+            throws IOException {
+        if (gates.lock() != null) {
+            gates.lock().close();
+            journal.append("lock.released", null, null, null, Map.of());
+        }
+        Map<String, Object> fin = new LinkedHashMap<>();
+        fin.put("status", o.status().name());
+        fin.put("exit_code", o.exitCode());
+        fin.put("duration_ms", Duration.between(started, o.finished()).toMillis());
+        fin.put("reason", o.reason());
+        fin.put("manual_actions", o.manualActions());
+        journal.append("run.finished", null, null, null, fin);
+        state.listener().runFinished(o);
+        return o;
+    }
+
+    static Map<String, Object> header(Runbook rb, Map<String, Object> params, RunOptions o) {
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("runbook", rb.name());
         h.put("runbook_file", rb.file() == null ? null : rb.file().toString());

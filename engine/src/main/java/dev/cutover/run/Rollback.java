@@ -30,6 +30,7 @@ final class Rollback {
     RunOutcome run(Instant started, String reason) {
         s.abort().rollbackStarted();
         List<StepExecutor.Executed> toUndo = new ArrayList<>(s.completed());
+        toUndo.removeIf(e -> s.alreadyUndone().contains(e.step().id()));
         java.util.Collections.reverse(toUndo);
         s.journal().append("rollback.started", null, "undo", null, Map.of("reason", reason,
                 "undo_order", toUndo.stream().map(e -> e.step().id()).toList()));

@@ -37,6 +37,28 @@ final class RunState {
     private final Map<String, Object> stepVars = new LinkedHashMap<>();
     private final List<StepExecutor.Executed> completed = new ArrayList<>();
     private boolean refused;
+    private final java.util.Set<String> skip = new java.util.HashSet<>();
+    private final java.util.Set<String> alreadyUndone = new java.util.HashSet<>();
+
+    /** Steps already finished before a crash: not run again on resume. */
+    void skip(java.util.Collection<String> ids) {
+        skip.addAll(ids);
+    }
+
+    /** Steps already undone before a crash. */
+    void alreadyUndone(java.util.Collection<String> ids) {
+        alreadyUndone.addAll(ids);
+    }
+
+    java.util.Set<String> alreadyUndone() {
+        return alreadyUndone;
+    }
+
+    /** Restores a step's outputs from the journal (resume, later rollback). */
+    void restoreOutputs(String id, Map<String, Object> out) {
+        outputs.put(id, out);
+        stepVars.put(id, Map.of("outputs", out, "status", "SUCCEEDED"));
+    }
 
     boolean refused() {
         return refused;
@@ -58,6 +80,22 @@ final class RunState {
         this.registry = registry;
     }
 
+    void addCompleted(StepExecutor.Executed ex) {
+        completed.add(ex);
+    }
+
+    /** Steps then validate, rolling back on failure (also used on resume). */
+    RunOutcome forward(Instant started) {
+        String failure = runSection(Section.STEPS, "steps", true);
+        if (failure == null) {
+            failure = runSection(Section.VALIDATE, "validate", true);
+        }
+        if (failure == null) {
+            return done(started, RunStatus.SUCCEEDED, "", List.of());
+        }
+        return new Rollback(this).run(started, failure);
+    }
+
     RunOutcome execute(Instant started) {
         String failure = runSection(Section.PREFLIGHT, "preflight", true);
         if (failure != null) {
@@ -69,14 +107,7 @@ final class RunState {
             plan(Section.ROLLBACK);
             return done(started, RunStatus.PLANNED, "", List.of());
         }
-        failure = runSection(Section.STEPS, "steps", true);
-        if (failure == null) {
-            failure = runSection(Section.VALIDATE, "validate", true);
-        }
-        if (failure == null) {
-            return done(started, RunStatus.SUCCEEDED, "", List.of());
-        }
-        return new Rollback(this).run(started, failure);
+        return forward(started);
     }
 
     /** Runs a section; returns the failure reason, or null. */
@@ -87,6 +118,9 @@ final class RunState {
         }
         listener.sectionStarted(name);
         for (StepDef step : steps) {
+            if (skip.contains(step.id()) && section == Section.STEPS) {
+                continue;
+            }
             if (honourAbort && abort.requested()) {
                 return "aborted by the operator before step '" + step.id() + "'";
             }
