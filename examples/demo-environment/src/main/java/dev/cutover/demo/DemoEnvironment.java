@@ -10,7 +10,6 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -80,7 +79,7 @@ public final class DemoEnvironment implements AutoCloseable {
             app.writeLauncher(layout.truststore());
             app.start();
             DemoEnvironment env = new DemoEnvironment(layout, secrets, db, app, oldCa, newCa);
-            env.writeParameterFiles();
+            DemoParams.write(env);
             DemoFiles.write(layout.secretsEnvFile(), secrets.exportLines(), true);
             env.awaitHealthy();
             return env;
@@ -112,36 +111,15 @@ public final class DemoEnvironment implements AutoCloseable {
         return layout.environmentsDir().resolve("local-wrong-bundle.yaml");
     }
 
-    /** The parameter values of {@code local.yaml}, for in-process runs. */
+    /** The parameter values of {@code local.yaml}, for in-process runs (a fresh, mutable map). */
     public Map<String, Object> params() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("platform", "local");
-        p.put("app_name", DemoApp.NAME);
-        p.put("app_command", app.command());
-        p.put("app_pid_file", app.pidFile().toString());
-        p.put("app_port_file", app.portFile().toString());
-        p.put("app_log_file", app.logFile().toString());
-        p.put("app_health_url", app.healthUrl());
-        p.put("truststore", layout.truststore().toString());
-        p.put("ca_bundle", layout.newCaBundle().toString());
-        p.put("target_ca", "demo-rds-ca-rsa2048-g1");
-        p.put("target_ca_subject", "RSA2048 G1");
-        p.put("current_ca_sha256", DemoFiles.fingerprint(oldCa.cert()));
-        p.put("db_host", "localhost");
-        p.put("db_port", db.port());
-        p.put("db_admin_url", dbAdminJdbcUrl());
-        p.put("db_admin_user", "postgres");
-        p.put("db_cert_file", layout.dbCertFile().toString());
-        p.put("db_key_file", layout.dbKeyFile().toString());
-        p.put("new_db_cert_file", layout.newServerCert().toString());
-        p.put("new_db_key_file", layout.newServerKey().toString());
-        return p;
+        return DemoParams.local(this);
     }
 
     /** The parameter values of {@code local-wrong-bundle.yaml}. */
     public Map<String, Object> wrongBundleParams() {
         Map<String, Object> p = params();
-        p.put("ca_bundle", layout.wrongCaBundle().toString());
+        p.put("ca_bundle", wrongCaBundle().toString());
         return p;
     }
 
@@ -348,9 +326,29 @@ public final class DemoEnvironment implements AutoCloseable {
         awaitHealthy();
     }
 
+    /**
+     * Registers a JVM shutdown hook that calls {@link #close()}, so Ctrl-C does not leave PostgreSQL
+     * and the service running. Leave it out for {@code --keep}: both run detached and outlive the JVM.
+     */
+    public DemoEnvironment closeOnJvmExit() {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                close();
+            } catch (DemoException e) {
+                System.err.println(e.getMessage());
+            }
+        }, "cutover-demo-close"));
+        return this;
+    }
+
+    /** A shell command that stops a kept environment by hand (the service, then PostgreSQL). */
+    public String stopCommand() {
+        return "kill $(cat " + app.pidFile() + "); " + db.pgCtlCommand("-m fast stop");
+    }
+
     /** Stops the service and PostgreSQL and deletes the work directory. Safe to call twice. */
     @Override
-    public void close() throws DemoException {
+    public synchronized void close() throws DemoException {
         if (closed) {
             return;
         }
@@ -383,16 +381,6 @@ public final class DemoEnvironment implements AutoCloseable {
             throw new DemoException(DemoApp.NAME + " is not healthy (" + last.status() + " " + last.body() + "); see "
                     + app.logFile() + " and " + db.logFile());
         }
-    }
-
-    private void writeParameterFiles() throws IOException {
-        String head = "Parameters for runbooks/rds-ca-rotation.yaml against the local demo environment in\n"
-                + layout.root() + " (written by DemoEnvironment; paths are absolute).\n"
-                + "Secrets are not here: store_password comes from $" + TRUSTSTORE_PASSWORD_ENV + " and db_admin_password\n"
-                + "from $" + DB_ADMIN_PASSWORD_ENV + "; `. " + layout.secretsEnvFile() + "` sets both.";
-        EnvironmentFiles.write(localEnvironmentFile(), head, params());
-        EnvironmentFiles.write(wrongBundleEnvironmentFile(), head + "\nScenario 3: ca_bundle is a CA named like the"
-                + " target but with another key; it does not sign the new server certificate.", wrongBundleParams());
     }
 
     private static void stopQuietly(DemoApp app, DemoDatabase db) throws InterruptedException {
