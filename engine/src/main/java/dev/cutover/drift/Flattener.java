@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
  * the step id; an output is {@code step.key.subkey}. A list of certificates (anything with a
  * {@code sha256}) or of named things ({@code alias}, {@code id}, {@code name}) becomes one fact per
  * member, keyed by a readable label (a certificate's CN), so that two stores are compared as sets:
- * {@code truststore-today.entries[Amazon RDS eu-west-1 Root CA RSA2048 G1]}.
+ * {@code truststore-today.entries[Amazon RDS eu-west-1 Root CA RSA2048 G1]}. When a step parsed its
+ * standard output ({@code json} next to {@code stdout}, as {@code shell.exec} with {@code parse: json}
+ * reports it), only the parsed form is compared.
  */
 final class Flattener {
     private static final Pattern CN = Pattern.compile("(?:^|,)\\s*CN=((?:\\\\.|[^,\\\\])+)");
@@ -50,7 +52,12 @@ final class Flattener {
             if (m.isEmpty()) {
                 out.put(prefix, new Flat("{}", null));
             }
-            m.forEach((k, v) -> walk(prefix + "." + k, v, out));
+            boolean parsed = m.containsKey("json") && m.containsKey("stdout");
+            m.forEach((k, v) -> {
+                if (!(parsed && "stdout".equals(k))) {
+                    walk(prefix + "." + k, v, out);
+                }
+            });
         } else if (value instanceof List<?> list) {
             if (list.isEmpty()) {
                 out.put(prefix, new Flat("[]", null));
