@@ -38,6 +38,9 @@ final class ServiceControl {
         if (!spec.inheritEnv()) {
             pb.environment().clear();
         }
+        // cutover's own environment may hold this run's secrets (env: sources); the service gets a secret
+        // only when the step passes it explicitly under env:
+        pb.environment().entrySet().removeIf(e -> !context.mask(e.getValue()).equals(e.getValue()));
         spec.env().forEach((k, v) -> pb.environment().put(k, v.reveal()));
         spec.cwd().ifPresent(d -> pb.directory(d.toFile()));
         pb.redirectErrorStream(true);

@@ -28,7 +28,7 @@ record ServiceSpec(String name, List<String> command, Map<String, Secret> env, b
             InputSpec.required("command", InputType.LIST, "argv list; no shell unless you write [sh, -c, ...]")
                     .refusingSecrets(),
             InputSpec.optional("env", InputType.MAP, null, "extra environment variables; the only way to pass secrets"),
-            InputSpec.optional("inherit_env", InputType.BOOL, true, "start from cutover's own environment"),
+            InputSpec.optional("inherit_env", InputType.BOOL, true, "start from cutover's own environment (minus any variable holding one of this run's secrets)"),
             InputSpec.optional("cwd", InputType.PATH, null, "working directory"),
             PID_FILE,
             InputSpec.optional("log_file", InputType.PATH, null, "stdout and stderr, appended (default: <pid_file>.log)"),
