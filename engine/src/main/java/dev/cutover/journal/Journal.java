@@ -28,6 +28,9 @@ public final class Journal implements Closeable {
     public static final String FILE_NAME = "journal.jsonl";
     private static final DateTimeFormatter TIME = DateTimeFormatter.ISO_INSTANT;
 
+    /** Test hook for the crash harness: after fsync'ing this event number, stop and wait to be killed. */
+    private static final long PAUSE_AFTER = Long.getLong("cutover.test.pauseAfterEvent", -1);
+
     private final Path file;
     private final FileChannel channel;
     private final String runId;
@@ -121,7 +124,22 @@ public final class Journal implements Closeable {
         seq++;
         lastHash = hash;
         events.add(e);
+        if (seq == PAUSE_AFTER) {
+            pauseForCrashTest();
+        }
         return e;
+    }
+
+    private void pauseForCrashTest() {
+        System.err.println("cutover-test: paused after event " + seq);
+        System.err.flush();
+        while (true) {
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException ignored) {
+                // keep waiting for SIGKILL
+            }
+        }
     }
 
     public Path file() {

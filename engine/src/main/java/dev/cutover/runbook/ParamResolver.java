@@ -161,6 +161,24 @@ public final class ParamResolver {
         return out;
     }
 
+    /**
+     * Resolves params for a run recorded in a journal (resume, later rollback): non-secret values as
+     * recorded, secrets fetched again from their {@code from:} sources.
+     */
+    public Map<String, Object> resolveRecorded(Runbook rb, Map<String, Object> recorded)
+            throws InvalidRunbookException {
+        Map<String, String> sets = new LinkedHashMap<>();
+        for (ParamSpec p : rb.params().values()) {
+            Object v = recorded.get(p.name());
+            if (v == null || p.type() == InputType.SECRET) {
+                continue;
+            }
+            sets.put(p.name(), v instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf).toList())
+                    : String.valueOf(v));
+        }
+        return resolve(rb, null, sets);
+    }
+
     private Object value(ParamSpec p, Object raw, Path base) {
         if (p.type() == InputType.SECRET) {
             String source = raw instanceof String s ? s : p.from();

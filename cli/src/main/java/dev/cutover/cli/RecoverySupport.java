@@ -1,0 +1,82 @@
+package dev.cutover.cli;
+
+import dev.cutover.journal.JournalEvent;
+import dev.cutover.journal.JournalReader;
+import dev.cutover.plugin.StepTypeRegistry;
+import dev.cutover.run.RunOutcome;
+import dev.cutover.runbook.InvalidRunbookException;
+import dev.cutover.runbook.ParamResolver;
+import dev.cutover.runbook.Runbook;
+import dev.cutover.runbook.RunbookLoader;
+import dev.cutover.secrets.Masker;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** What resume and later rollback share: find the run, reload its runbook and params from the journal. */
+final class RecoverySupport {
+    private RecoverySupport() {
+    }
+
+    /** A recorded run, ready to recover. */
+    record Recorded(Path runDir, Runbook runbook, Map<String, Object> params, Masker masker,
+                    StepTypeRegistry registry, String environment) {
+    }
+
+    /** Loads the run's runbook (from the path its journal recorded) and params; prints the problem on failure. */
+    static Recorded load(CommandSpec spec, GlobalOptions global, String run) {
+        var err = spec.commandLine().getErr();
+        Path journal = RunLocator.journal(run, global.stateDirectory());
+        if (journal == null) {
+            err.println("cutover: no run '" + run + "' in " + global.stateDirectory().resolve("runs"));
+            return null;
+        }
+        List<JournalEvent> events;
+        try {
+            events = JournalReader.read(journal).events();
+        } catch (IOException e) {
+            err.println("cutover: cannot read " + journal + ": " + e.getMessage());
+            return null;
+        }
+        if (events.isEmpty()) {
+            err.println("cutover: " + journal + " holds no complete event");
+            return null;
+        }
+        Map<String, Object> header = events.get(0).data();
+        Object file = header.get("runbook_file");
+        if (file == null) {
+            err.println("cutover: the journal does not record the runbook file");
+            return null;
+        }
+        StepTypeRegistry registry = StepTypeRegistry.load();
+        try {
+            Runbook rb = new RunbookLoader(registry).load(Path.of(file.toString()));
+            Masker masker = new Masker();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> recorded = header.get("params") instanceof Map<?, ?> m ? (Map<String, Object>) m
+                    : Map.of();
+            Map<String, Object> params = new ParamResolver(GlobalOptions.environment, masker, true)
+                    .resolveRecorded(rb, recorded);
+            return new Recorded(journal.getParent(), rb, params, masker, registry,
+                    header.get("environment") == null ? null : header.get("environment").toString());
+        } catch (InvalidRunbookException e) {
+            ValidateCommand.report(spec, global, e);
+            return null;
+        }
+    }
+
+    static int render(CommandSpec spec, GlobalOptions global, RunOutcome o) {
+        if (global.json()) {
+            JsonSummary.print(spec.commandLine().getOut(), JsonSummary.of(o));
+        }
+        return o.exitCode();
+    }
+
+    static int ioError(CommandSpec spec, IOException e) {
+        spec.commandLine().getErr().println("cutover: " + e.getMessage());
+        return 5;
+    }
+}

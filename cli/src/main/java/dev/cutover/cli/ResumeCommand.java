@@ -1,0 +1,79 @@
+package dev.cutover.cli;
+
+import dev.cutover.run.Abort;
+import dev.cutover.run.InDoubtResolver;
+import dev.cutover.run.Recovery;
+import dev.cutover.run.RunOptions;
+import dev.cutover.spi.ProbeResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.util.concurrent.Callable;
+
+/** {@code cutover resume}: continues a run that crashed, or finishes its rollback. */
+@Command(name = "resume", mixinStandardHelpOptions = true,
+        description = "Continue a run that stopped (crash, kill -9, power loss) from its journal: a step that was "
+                + "in doubt is decided by its probe (or --assume); then the run goes on, or finishes rolling back. "
+                + "Exit codes as for run; 5 when it cannot decide or the run already finished.")
+final class ResumeCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "RUN", description = "Run id or run directory.")
+    String run;
+
+    @Mixin
+    GlobalOptions global;
+
+    @Option(names = "--assume", paramLabel = "done|not-done",
+            description = "What to assume for a step in doubt that no probe can decide.")
+    String assume;
+
+    @Option(names = "--force", description = "Resume even though the runbook file changed since the run.")
+    boolean force;
+
+    @Option(names = "--operator", description = "Who resumes (default: the OS user).")
+    String operator;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (assume != null && !assume.equals("done") && !assume.equals("not-done")) {
+            spec.commandLine().getErr().println("cutover: --assume takes done or not-done");
+            return 2;
+        }
+        RecoverySupport.Recorded r = RecoverySupport.load(spec, global, run);
+        if (r == null) {
+            return 2;
+        }
+        InDoubtResolver resolver = (stepId, uses) -> {
+            if (assume != null) {
+                return assume.equals("done") ? ProbeResult.DONE : ProbeResult.NOT_DONE;
+            }
+            java.io.Console c = System.console();
+            if (c == null) {
+                return ProbeResult.UNKNOWN;
+            }
+            String a = c.readLine("Step '%s' (%s) was in progress when the run stopped. Did it take effect? "
+                    + "[done/not-done] ", stepId, uses);
+            return "done".equals(a == null ? "" : a.trim()) ? ProbeResult.DONE
+                    : "not-done".equals(a == null ? "" : a.trim()) ? ProbeResult.NOT_DONE : ProbeResult.UNKNOWN;
+        };
+        RunOptions options = RunOptions.builder(global.stateDirectory()).operator(operator)
+                .environment(r.environment()).environmentVariables(GlobalOptions.environment).build();
+        try {
+            return RecoverySupport.render(spec, global, new Recovery(r.registry()).resume(r.runDir(), r.runbook(),
+                    r.params(), options, r.masker(), new Console(global.json() ? spec.commandLine().getErr()
+                            : spec.commandLine().getOut(), global.color()), new Abort(), resolver, force));
+        } catch (Recovery.RefusedException e) {
+            spec.commandLine().getErr().println("cutover: " + e.getMessage());
+            return 5;
+        } catch (IOException e) {
+            return RecoverySupport.ioError(spec, e);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.cutover.cli;
+
+import dev.cutover.run.Abort;
+import dev.cutover.run.Recovery;
+import dev.cutover.run.RunOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.util.concurrent.Callable;
+
+/** {@code cutover rollback}: undoes a run that succeeded, hours later, from its journal's undo records. */
+@Command(name = "rollback", mixinStandardHelpOptions = true,
+        description = "Undo a run that finished SUCCEEDED: its completed steps in reverse order from the undo "
+                + "records in its journal, then the rollback section, then validate. Recorded as a new run. Exit 1 "
+                + "rolled back, 4 rollback failed, 5 refused (runbook changed, rollback_window passed, lock held).")
+final class RollbackCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "RUN", description = "Run id or run directory of the run to undo.")
+    String run;
+
+    @Mixin
+    GlobalOptions global;
+
+    @Option(names = "--reason", required = true, description = "Why, for the record.")
+    String reason;
+
+    @Option(names = "--force", description = "Proceed although the runbook file changed since the run.")
+    boolean force;
+
+    @Option(names = "--operator", description = "Who rolls back (default: the OS user).")
+    String operator;
+
+    @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")
+    boolean yes;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        RecoverySupport.Recorded r = RecoverySupport.load(spec, global, run);
+        if (r == null) {
+            return 2;
+        }
+        if (!yes) {
+            java.io.Console c = System.console();
+            if (c == null) {
+                spec.commandLine().getErr().println("cutover: refusing to roll back without confirmation: not on a "
+                        + "terminal. Add --yes.");
+                return 5;
+            }
+            String a = c.readLine("Roll back run %s of '%s'? Type 'yes': ", run, r.runbook().name());
+            if (a == null || !a.trim().equals("yes")) {
+                return 5;
+            }
+        }
+        RunOptions options = RunOptions.builder(global.stateDirectory()).operator(operator)
+                .environment(r.environment()).environmentVariables(GlobalOptions.environment).build();
+        try {
+            return RecoverySupport.render(spec, global, new Recovery(r.registry()).rollback(r.runDir(), r.runbook(),
+                    r.params(), options, r.masker(), new Console(global.json() ? spec.commandLine().getErr()
+                            : spec.commandLine().getOut(), global.color()), new Abort(), reason, force));
+        } catch (Recovery.RefusedException e) {
+            spec.commandLine().getErr().println("cutover: " + e.getMessage());
+            return 5;
+        } catch (IOException e) {
+            return RecoverySupport.ioError(spec, e);
+        }
+    }
+}
