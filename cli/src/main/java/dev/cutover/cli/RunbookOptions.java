@@ -22,6 +22,9 @@ public final class RunbookOptions {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one parameter (not for secrets).")
     Map<String, String> sets = new LinkedHashMap<>();
 
+    @picocli.CommandLine.Mixin
+    RunPolicyOptions policy = new RunPolicyOptions();
+
     /** The environment file to read, or null. */
     Path environmentFile() {
         if (envFile != null) {

@@ -124,7 +124,13 @@ final class RunState {
             if (honourAbort && abort.requested()) {
                 return "aborted by the operator before step '" + step.id() + "'";
             }
-            StepExecutor.Executed ex = executeStep(step, name, honourAbort);
+            int at = steps.indexOf(step);
+            List<String> ahead = steps.subList(at + 1, steps.size()).stream()
+                    .map(x -> x.id() + " (" + x.uses() + ")").toList();
+            StepExecutor.Executed ex = executeStep(step, name, honourAbort, ahead);
+            if (ex.outcome().message().startsWith(StepExecutor.REFUSED_PREFIX)) {
+                refused = true;
+            }
             if (ex.outcome().status() == StepStatus.FAILED) {
                 if (ex.mutating() && ex.intentRecorded() && section == Section.STEPS) {
                     journal.append("step.in-doubt", step.id(), name, null, Map.of("reason",
