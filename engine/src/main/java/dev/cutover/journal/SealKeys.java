@@ -1,5 +1,9 @@
 package dev.cutover.journal;
 
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
 import org.bouncycastle.crypto.generators.Ed25519KeyPairGenerator;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
@@ -7,7 +11,6 @@ import org.bouncycastle.crypto.params.Ed25519KeyGenerationParameters;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.util.PrivateKeyFactory;
-import org.bouncycastle.crypto.util.PrivateKeyInfoFactory;
 import org.bouncycastle.crypto.util.PublicKeyFactory;
 import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
 import org.bouncycastle.util.io.pem.PemObject;
@@ -43,6 +46,8 @@ public final class SealKeys {
     /** The public key file {@link #generate} writes. */
     public static final String PUBLIC_FILE = "cutover-sign-pub.pem";
 
+    private static final ASN1ObjectIdentifier ED25519 = new ASN1ObjectIdentifier("1.3.101.112");
+
     private SealKeys() {
     }
 
@@ -71,8 +76,10 @@ public final class SealKeys {
         g.init(new Ed25519KeyGenerationParameters(new SecureRandom()));
         AsymmetricCipherKeyPair kp = g.generateKeyPair();
         SealSigningKey signing = new SealSigningKey((Ed25519PrivateKeyParameters) kp.getPrivate());
-        writeAtomically(priv, pem("PRIVATE KEY",
-                PrivateKeyInfoFactory.createPrivateKeyInfo(kp.getPrivate()).getEncoded()), true);
+        // plain PKCS#8 v1 (RFC 8410), without the optional public key, so openssl 3 reads it too
+        byte[] der = new PrivateKeyInfo(new AlgorithmIdentifier(ED25519),
+                new DEROctetString(((Ed25519PrivateKeyParameters) kp.getPrivate()).getEncoded())).getEncoded();
+        writeAtomically(priv, pem("PRIVATE KEY", der), true);
         writeAtomically(pub, signing.publicKey().pem(), false);
         return new Generated(priv, pub, signing.publicKey().fingerprint());
     }

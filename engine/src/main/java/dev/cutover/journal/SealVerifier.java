@@ -5,8 +5,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Checks a journal's hash chain and, when it is sealed, its seal: the seal must be the last line,
- * name the hash of the line before it, and carry a valid Ed25519 signature by the given public key.
+ * Checks a journal's hash chain and, when it is sealed, its seals: the journal must end with a seal,
+ * and every seal must name the hash of the line before it and carry a valid Ed25519 signature by the
+ * given public key. (A run resumed or rolled back later is sealed again, so a journal may hold several.)
  * Needs nothing but the journal file and the public key.
  */
 public final class SealVerifier {
@@ -31,7 +32,7 @@ public final class SealVerifier {
      * @param events    the events read (up to the first bad line)
      * @param badLine   1-based number of the first bad line, or 0
      * @param problem   what is wrong, or null
-     * @param seal      the seal, or null
+     * @param seal      the last seal, or null
      * @param signature what is known about the signature
      */
     public record Verdict(boolean ok, List<JournalEvent> events, int badLine, String problem, Seal seal,
@@ -66,14 +67,13 @@ public final class SealVerifier {
         if (!chain.ok()) {
             return new Verdict(false, events, chain.badLine(), chain.problem(), null, Signature.INVALID);
         }
-        int sealAt = -1;
+        int lastSeal = -1;
         for (int i = 0; i < events.size(); i++) {
             if (events.get(i).event().equals(Seal.EVENT)) {
-                sealAt = i;
-                break;
+                lastSeal = i;
             }
         }
-        if (sealAt < 0) {
+        if (lastSeal < 0) {
             if (publicKey == null) {
                 return new Verdict(true, events, 0, null, null, Signature.UNSEALED);
             }
@@ -82,33 +82,43 @@ public final class SealVerifier {
                     + events.get(events.size() - 1).event() + "' on line " + events.size()
                     + "; the run was never signed, or its last line(s) were removed", null);
         }
-        Seal seal = Seal.of(events.get(sealAt), sealAt + 1);
-        if (sealAt != events.size() - 1) {
-            int n = sealAt + 2;
-            return fail(events, n, "line " + n + " comes after the seal on line " + seal.line()
-                    + ": lines were added after the run was sealed", seal);
+        Seal last = Seal.of(events.get(lastSeal), lastSeal + 1);
+        if (lastSeal != events.size() - 1) {
+            int n = lastSeal + 2;
+            return fail(events, n, "line " + n + " comes after the seal on line " + last.line()
+                    + ": lines were added after the run was sealed (a later resume or rollback must be sealed "
+                    + "again with --sign-key)", last);
         }
-        JournalEvent sealEvent = events.get(sealAt);
-        if (seal.lastHash() == null || !seal.lastHash().equals(sealEvent.prev())) {
-            return fail(events, seal.line(), "line " + seal.line() + ": the seal does not name the hash of line "
-                    + sealAt, seal);
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i).event().equals(Seal.EVENT)) {
+                String problem = check(events.get(i), Seal.of(events.get(i), i + 1), publicKey);
+                if (problem != null) {
+                    return fail(events, i + 1, "line " + (i + 1) + ": " + problem, last);
+                }
+            }
+        }
+        return new Verdict(true, events, 0, null, last, publicKey == null ? Signature.NOT_CHECKED : Signature.VALID);
+    }
+
+    /** What is wrong with one seal, or null. */
+    private static String check(JournalEvent event, Seal seal, SealPublicKey publicKey) {
+        if (seal.lastHash() == null || !seal.lastHash().equals(event.prev())) {
+            return "the seal does not name the hash of the line before it";
         }
         if (!SealKeys.ALGORITHM.equals(seal.algorithm()) || seal.signature() == null) {
-            return fail(events, seal.line(), "line " + seal.line() + ": the seal's algorithm is "
-                    + seal.algorithm() + ", expected " + SealKeys.ALGORITHM, seal);
+            return "the seal's algorithm is " + seal.algorithm() + ", expected " + SealKeys.ALGORITHM;
         }
         if (publicKey == null) {
-            return new Verdict(true, events, 0, null, seal, Signature.NOT_CHECKED);
+            return null;
         }
         if (!publicKey.fingerprint().equals(seal.fingerprint())) {
-            return fail(events, seal.line(), "line " + seal.line() + ": sealed by another key (" + seal.fingerprint()
-                    + "), not by the given public key (" + publicKey.fingerprint() + ")", seal);
+            return "sealed by another key (" + seal.fingerprint() + "), not by the given public key ("
+                    + publicKey.fingerprint() + ")";
         }
         if (!publicKey.verifies(seal.lastHash(), seal.signature())) {
-            return fail(events, seal.line(), "line " + seal.line() + ": the signature does not verify with the "
-                    + "given public key", seal);
+            return "the signature does not verify with the given public key";
         }
-        return new Verdict(true, events, 0, null, seal, Signature.VALID);
+        return null;
     }
 
     private static Verdict fail(List<JournalEvent> events, int line, String problem, Seal seal) {

@@ -130,6 +130,23 @@ class SealTest {
     }
 
     @Test
+    void aRunSealedAgainAfterALaterRollbackVerifiesAndEverySealIsChecked() throws Exception {
+        SealKeys.Generated g = SealKeys.generate(dir.resolve("keys"));
+        SealKeys.Generated other = SealKeys.generate(dir.resolve("other"));
+        Path journal = sealedRun(SealKeys.readPrivate(g.privateKey()));
+        try (Journal j = Journal.reopen(journal.getParent(), "alice", new Masker())) {
+            j.append("rollback.started", null, "undo", null, Map.of("reason", "operator asked"));
+        }
+        Seal again = Seal.append(journal.getParent(), SealKeys.readPrivate(g.privateKey()), new Masker());
+        assertEquals(6, again.line());
+        SealVerifier.Verdict v = SealVerifier.verify(journal, SealKeys.readPublic(g.publicKey()));
+        assertTrue(v.ok(), v.problem());
+        assertEquals(6, v.seal().line());
+        SealVerifier.Verdict wrong = SealVerifier.verify(journal, SealKeys.readPublic(other.publicKey()));
+        assertEquals(4, wrong.badLine(), "the first seal is checked too: " + wrong.problem());
+    }
+
+    @Test
     void aJournalSignedWithAnotherKeyFails() throws Exception {
         SealKeys.Generated mine = SealKeys.generate(dir.resolve("mine"));
         SealKeys.Generated theirs = SealKeys.generate(dir.resolve("theirs"));
