@@ -11,6 +11,7 @@ import java.io.PrintWriter;
         description = "Runs production changes from YAML runbooks, with automatic rollback and a tamper-evident journal.",
         subcommands = {ValidateCommand.class, PlanCommand.class, RunCommand.class, VerifyCommand.class,
                 RunsCommand.class, StepsCommand.class, SchemaCommand.class, DemoCommand.class,
+                KeygenCommand.class, ReportCommand.class, ExportCommand.class, DocsCommand.class,
                 DriftCommand.class, ExpiryCommand.class,
                 CommandLine.HelpCommand.class})
 public final class CutoverCli implements Runnable {

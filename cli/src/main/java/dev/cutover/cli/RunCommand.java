@@ -1,5 +1,7 @@
 package dev.cutover.cli;
 
+import dev.cutover.journal.SealKeys;
+import dev.cutover.journal.SealSigningKey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -7,6 +9,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.Console;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code cutover run}: executes a runbook, rolling back automatically on failure. */
@@ -30,11 +34,27 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--ticket", description = "The change ticket, recorded in the journal.")
     String ticket;
 
+    @Option(names = "--sign-key", paramLabel = "FILE", description = "Seal the run's journal with this Ed25519 "
+            + "private key (cutover keygen); default: $CUTOVER_SIGN_KEY.")
+    Path signKey;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
+        String fromEnv = GlobalOptions.environment.get("CUTOVER_SIGN_KEY");
+        Path keyFile = signKey != null ? signKey : fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : null;
+        SealSigningKey key = null;
+        if (keyFile != null) {
+            try {
+                key = SealKeys.readPrivate(keyFile);
+            } catch (IOException e) {
+                spec.commandLine().getErr().println("cutover: cannot read the signing key: " + e.getMessage()
+                        + "; nothing was run.");
+                return 2;
+            }
+        }
         return RunSupport.execute(spec, global, runbook, false, operator, ticket, p -> {
             if (yes) {
                 return null;
@@ -52,6 +72,6 @@ final class RunCommand implements Callable<Integer> {
                 return 5;
             }
             return null;
-        });
+        }, key);
     }
 }

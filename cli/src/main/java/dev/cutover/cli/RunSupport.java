@@ -1,5 +1,7 @@
 package dev.cutover.cli;
 
+import dev.cutover.journal.Seal;
+import dev.cutover.journal.SealSigningKey;
 import dev.cutover.run.Abort;
 import dev.cutover.run.Engine;
 import dev.cutover.run.RunListener;
@@ -21,6 +23,12 @@ final class RunSupport {
 
     static int execute(CommandSpec spec, GlobalOptions global, RunbookOptions rbo, boolean dryRun, String operator,
                        String ticket, Confirm confirm) {
+        return execute(spec, global, rbo, dryRun, operator, ticket, confirm, null);
+    }
+
+    /** As above; with {@code signKey} set, the finished run's journal is sealed with it. */
+    static int execute(CommandSpec spec, GlobalOptions global, RunbookOptions rbo, boolean dryRun, String operator,
+                       String ticket, Confirm confirm, SealSigningKey signKey) {
         Prepared p;
         try {
             p = Prepared.load(rbo, true);
@@ -51,6 +59,9 @@ final class RunSupport {
         Object previous = installInterruptHandler(abort, err);
         try {
             RunOutcome o = new Engine(p.registry()).run(p.runbook(), p.params(), options, p.masker(), console, abort);
+            if (signKey != null) {
+                seal(o, signKey, p, global.json() ? err : out, err);
+            }
             if (global.json()) {
                 JsonSummary.print(out, JsonSummary.of(o));
             }
@@ -60,6 +71,17 @@ final class RunSupport {
             return 5;
         } finally {
             restoreInterruptHandler(previous);
+        }
+    }
+
+    /** Appends the seal; a failure is reported loudly but does not change the run's exit code. */
+    private static void seal(RunOutcome o, SealSigningKey key, Prepared p, PrintWriter out, PrintWriter err) {
+        try {
+            Seal s = Seal.append(o.runDirectory(), key, p.masker());
+            out.println("sealed: line " + s.line() + ", " + s.algorithm() + " signature by " + s.fingerprint());
+        } catch (IOException | RuntimeException e) {
+            err.println("cutover: the run finished " + o.status() + " but could NOT be sealed: " + e.getMessage()
+                    + "; its journal is hash-chained but unsigned.");
         }
     }
 

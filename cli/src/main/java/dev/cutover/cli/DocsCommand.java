@@ -1,0 +1,79 @@
+package dev.cutover.cli;
+
+import dev.cutover.plugin.StepTypeRegistry;
+import dev.cutover.report.AtomicFiles;
+import dev.cutover.report.RunbookDocs;
+import dev.cutover.runbook.InvalidRunbookException;
+import dev.cutover.runbook.Runbook;
+import dev.cutover.runbook.RunbookLoader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code cutover docs}: renders a runbook as the procedure a new engineer reads. */
+@Command(name = "docs", mixinStandardHelpOptions = true,
+        description = "Render a runbook as documentation: purpose, parameters, preflight checks, each step with its "
+                + "undo (or the reason for none), validation, the rollback plan and what restarts what. Exit 0 "
+                + "written, 2 the runbook is invalid or the file cannot be written.")
+final class DocsCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "RUNBOOK", description = "The runbook YAML file.")
+    Path runbook;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "md", description = "md or html (default md).")
+    String format;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write to FILE (atomically) instead of stdout.")
+    Path out;
+
+    @Mixin
+    GlobalOptions global;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        String f = format.toLowerCase(Locale.ROOT);
+        if (!f.equals("md") && !f.equals("markdown") && !f.equals("html")) {
+            spec.commandLine().getErr().println("cutover: unknown format '" + format + "': use md or html");
+            return 2;
+        }
+        String text;
+        try {
+            text = render(runbook, f.equals("html"));
+        } catch (InvalidRunbookException e) {
+            return ValidateCommand.report(spec, global, e);
+        }
+        if (out == null) {
+            spec.commandLine().getOut().print(text);
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+        try {
+            AtomicFiles.writeString(out, text);
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("cutover: cannot write " + out + ": " + e);
+            return 2;
+        }
+        spec.commandLine().getOut().println("wrote " + out);
+        return 0;
+    }
+
+    /** The docs of a runbook, naming it by the path as given (so generated files hold no absolute paths). */
+    static String render(Path runbook, boolean html) throws InvalidRunbookException {
+        StepTypeRegistry registry = StepTypeRegistry.load();
+        Runbook rb = new RunbookLoader(registry).load(runbook);
+        String source = runbook.isAbsolute() ? runbook.getFileName().toString()
+                : runbook.normalize().toString().replace('\\', '/');
+        RunbookDocs docs = new RunbookDocs(rb, registry, source);
+        return html ? docs.html() : docs.markdown();
+    }
+}
