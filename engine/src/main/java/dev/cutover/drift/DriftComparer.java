@@ -18,6 +18,7 @@ public final class DriftComparer {
      */
     public static final List<String> DEFAULT_IGNORES = List.of("*.duration_ms", "*.days_left", "*.store", "*.file");
 
+    private static final int MESSAGE = 400;
     private final List<KeyPattern> ignores;
 
     /** @param ignores glob patterns over fact keys ({@code *.host}, {@code db-handshake.server_chain}) */
@@ -71,24 +72,30 @@ public final class DriftComparer {
             }
         }
         return new DriftReport(names, envs.stream().map(EnvironmentFacts::source).toList(), compared,
-                List.copyOf(withoutDerivedCounts(diffs)), List.copyOf(gaps),
+                List.copyOf(withoutConsequences(diffs)), List.copyOf(gaps),
                 ignores.stream().map(KeyPattern::toString).toList());
     }
 
     /**
-     * Leaves out a {@code count} next to a set whose members differ (a store's entry count): the members
-     * already say what differs, and the count would only repeat it.
+     * Leaves out differences that only repeat another: the outputs of a step that passed in one
+     * environment and failed in another (its status and message say it), and a {@code count} next to a
+     * set whose members differ (a store's entry count).
      */
-    private static List<Difference> withoutDerivedCounts(List<Difference> diffs) {
+    private static List<Difference> withoutConsequences(List<Difference> diffs) {
         Set<String> counts = new LinkedHashSet<>();
+        Set<String> statusDiffers = new LinkedHashSet<>();
         for (Difference d : diffs) {
+            if (!d.key().contains(".")) {
+                statusDiffers.add(d.key());
+            }
             int bracket = d.key().indexOf('[');
             int dot = bracket < 0 ? -1 : d.key().lastIndexOf('.', bracket);
             if (dot > 0) {
                 counts.add(d.key().substring(0, dot) + ".count");
             }
         }
-        return diffs.stream().filter(d -> !counts.contains(d.key())).toList();
+        return diffs.stream().filter(d -> !counts.contains(d.key()))
+                .filter(d -> !d.key().contains(".") || !statusDiffers.contains(stepOf(d.key()))).toList();
     }
 
     /** Whether the step behind this key yielded facts in this environment (absent steps count: they are drift). */
@@ -130,12 +137,17 @@ public final class DriftComparer {
         for (EnvironmentFacts e : envs) {
             if (e.name().equals(env) && e.steps().get(stepId) != null
                     && StepFact.FAILED.equals(e.steps().get(stepId).status())) {
-                String m = e.steps().get(stepId).message();
-                int nl = m.indexOf('\n');
-                return m.isEmpty() ? "" : " (" + (nl < 0 ? m : m.substring(0, nl) + " ...") + ")";
+                String m = oneLine(e.steps().get(stepId).message());
+                return m.isEmpty() ? "" : " (" + (m.length() <= MESSAGE ? m : m.substring(0, MESSAGE - 3) + "...") + ")";
             }
         }
         return "";
+    }
+
+    /** A multi-line message on one line: "x:\n  - a\n  - b\ndo y" becomes "x: a, b; do y". */
+    static String oneLine(String m) {
+        return m.strip().replaceAll(":\\s*\\n\\s*- ", ": ").replaceAll("\\s*\\n\\s*- ", ", ")
+                .replaceAll("\\s*\\n\\s*", "; ");
     }
 
     private static String join(List<String> names) {

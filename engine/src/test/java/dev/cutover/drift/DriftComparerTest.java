@@ -109,10 +109,17 @@ class DriftComparerTest {
                 env("staging", ok("has-g1", Map.of("exit_code", 0))),
                 env("prod", new StepFact("has-g1", StepFact.FAILED, "'grep' exited with 1\nmore", Map.of("exit_code",
                         1)))));
-        assertEquals(List.of("has-g1", "has-g1.exit_code"), r.differences().stream().map(Difference::key).toList());
-        assertEquals("step 'has-g1': staging ok, prod failed ('grep' exited with 1 ...)",
+        assertEquals(List.of("has-g1"), r.differences().stream().map(Difference::key).toList(),
+                "the failed step's outputs only repeat its status");
+        assertEquals("step 'has-g1': staging ok, prod failed ('grep' exited with 1; more)",
                 r.differences().get(0).sentence());
         assertEquals(1, r.exitCode());
+    }
+
+    @Test
+    void multiLineMessagesReadAsOneLine() {
+        assertEquals("store is missing 2 of 2: CN=a, CN=b; import them", DriftComparer.oneLine(
+                "store is missing 2 of 2:\n  - CN=a\n  - CN=b\nimport them\n"));
     }
 
     @Test
