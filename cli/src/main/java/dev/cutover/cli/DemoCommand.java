@@ -1,5 +1,9 @@
 package dev.cutover.cli;
 
+import dev.cutover.demo.AppHealth;
+import dev.cutover.demo.DemoEnvironment;
+import dev.cutover.demo.DemoException;
+import dev.cutover.demo.StateFingerprint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -10,98 +14,209 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
-/** {@code cutover demo}: runs a bundled runbook end to end, once cleanly and once through an automatic rollback. */
+/**
+ * {@code cutover demo}: the incident cutover exists for, on this machine. Starts a real PostgreSQL
+ * with TLS (standing in for RDS) and a real Java payment service, then runs the flagship RDS CA
+ * rotation runbook three times: a clean rotation, the incident (the app reads another truststore),
+ * and a change whose validation fails and rolls back by itself.
+ */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run the bundled example runbook in a temporary directory: a clean change, then a change whose "
-                + "validation fails and rolls back by itself. Exit 0 when both behave as expected.")
+        description = "Start an embedded PostgreSQL with TLS and a payment service, then run the RDS CA rotation "
+                + "runbook: a clean rotation (SUCCEEDED), the incident (PREFLIGHT_FAILED, nothing changed) and a "
+                + "failed validation (ROLLED_BACK, healthy again). Exit 0 only if all three behave.")
 final class DemoCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global;
 
-    @Option(names = "--keep", description = "Keep the temporary directory and print how to run the runbook by hand.")
+    @Option(names = "--keep", description = "Leave the environment running and print how to run the runbook by hand.")
     boolean keep;
 
     @Spec
     CommandSpec spec;
 
-    record Scenario(String name, String expected, int expectedExit, String newVersion) {
+    /** One scenario's result, for the table. */
+    record Row(String name, String expected, String got, long ms, String runId, String journal, boolean ok,
+               String proof) {
     }
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        Path dir = Files.createTempDirectory("cutover-demo-");
-        Path runbook = dir.resolve("config-change.yaml");
-        try (InputStream in = DemoCommand.class.getResourceAsStream("demo/config-change.yaml")) {
+        Path work = Files.createTempDirectory("cutover-demo-");
+        out.println("Starting the demo environment in " + work + " (PostgreSQL with TLS from an old CA, and the "
+                + "payment service on JDBC verify-full) ...");
+        out.flush();
+        DemoEnvironment env;
+        try {
+            env = DemoEnvironment.start(work.resolve("env"));
+        } catch (DemoException e) {
+            spec.commandLine().getErr().println("cutover demo: could not start the environment: " + e.getMessage());
+            return 1;
+        }
+        if (!keep) {
+            env.closeOnJvmExit();
+        }
+        Path runbook = env.workDir().resolve("rds-ca-rotation.yaml");
+        try (InputStream in = DemoCommand.class.getResourceAsStream("runbooks/rds-ca-rotation.yaml")) {
             Files.copy(in, runbook);
         }
-        Path state = dir.resolve(".cutover");
-        List<Scenario> scenarios = List.of(
-                new Scenario("clean change to version 2", "SUCCEEDED", 0, "2"),
-                new Scenario("version 3 fails validation", "ROLLED_BACK", 1, "3"));
-        List<String[]> rows = new ArrayList<>();
-        boolean allOk = true;
-        for (Scenario s : scenarios) {
-            Path work = Files.createDirectories(dir.resolve("app-" + rows.size()));
-            Files.writeString(work.resolve("app.conf"), "version=1\n");
-            out.println();
-            out.println("== " + s.name() + " (expect " + s.expected() + ")");
-            out.flush();
-            long t0 = System.nanoTime();
-            int code = CutoverCli.execute(out, spec.commandLine().getErr(), "run", runbook.toString(), "--yes",
-                    "--state-dir", state.toString(), "--set", "workdir=" + work, "--set", "new_version=" + s.newVersion(),
-                    "--operator", "demo", "--no-color");
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            String conf = Files.readString(work.resolve("app.conf"), StandardCharsets.UTF_8).trim();
-            boolean ok = code == s.expectedExit() && conf.equals(code == 0 ? "version=" + s.newVersion() : "version=1");
-            allOk &= ok;
-            rows.add(new String[] {s.name(), s.expected(), statusOf(code), ms + " ms", conf, ok ? "yes" : "NO"});
+        Path state = global.stateDirectory();
+        List<Row> rows = new ArrayList<>();
+        try {
+            rows.add(cleanRotation(env, runbook, state));
+            env.reset();
+            rows.add(incident(env, runbook, state));
+            env.reset();
+            rows.add(failedValidation(env, runbook, state));
+        } catch (DemoException e) {
+            spec.commandLine().getErr().println("cutover demo: " + e.getMessage());
+            rows.add(new Row("environment", "-", "ERROR", 0, "-", "-", false, e.getMessage()));
         }
+        printTable(out, rows);
         out.println();
-        out.printf("%-30s %-12s %-12s %9s  %-12s %s%n", "SCENARIO", "EXPECTED", "GOT", "TIME", "CONFIG AFTER", "OK");
-        for (String[] r : rows) {
-            out.printf("%-30s %-12s %-12s %9s  %-12s %s%n", (Object[]) r);
-        }
-        StringWriter verify = new StringWriter();
-        CutoverCli.execute(new PrintWriter(verify), new PrintWriter(verify), "runs", "--state-dir", state.toString());
-        out.println();
-        out.println("Runs recorded (verify any with: cutover verify RUN --state-dir " + state + "):");
-        out.print(verify);
+        out.println("The journals stay in " + state + ": './cutover runs' lists them, './cutover verify RUN' checks one.");
         if (keep) {
             out.println();
-            out.println("Kept " + dir + ". Try:");
-            out.println("  ./cutover plan " + runbook + " --set workdir=" + dir.resolve("app-0"));
-            out.println("  ./cutover run  " + runbook + " --set workdir=" + dir.resolve("app-0") + " --set new_version=3 --yes");
+            out.println("The environment is still running. Run the runbook by hand:");
+            out.println("  source " + env.secretsEnvFile());
+            out.println("  ./cutover plan " + runbook + " --env local");
+            out.println("  ./cutover run  " + runbook + " --env local --yes");
+            out.println("  ./cutover runs");
+            out.println("Stop it with: " + env.stopCommand());
         } else {
-            delete(dir);
+            try {
+                env.close();
+            } catch (DemoException e) {
+                spec.commandLine().getErr().println("cutover demo: cleanup: " + e.getMessage());
+            }
+            DemoCommand.delete(work);
         }
         out.flush();
-        return allOk ? 0 : 1;
+        return rows.size() == 3 && rows.stream().allMatch(Row::ok) ? 0 : 1;
     }
 
-    private static String statusOf(int code) {
+    private Row cleanRotation(DemoEnvironment env, Path runbook, Path state) throws DemoException {
+        banner("1. Clean rotation: trust the new CA, restart the app, rotate the database certificate");
+        Outcome o = run(env, runbook, state, "local", "DEMO-1");
+        AppHealth h = env.appHealth();
+        String issuer = h.serverCertIssuer().orElse("?");
+        boolean ok = o.exit == 0 && h.up() && issuer.contains("G1");
+        return new Row("1 clean rotation", "SUCCEEDED", o.status, o.ms, o.runId, o.journal, ok,
+                "app " + (h.up() ? "healthy" : "DOWN") + ", DB cert issued by " + cn(issuer));
+    }
+
+    private Row incident(DemoEnvironment env, Path runbook, Path state) throws DemoException, InterruptedException {
+        banner("2. The incident: production's app reads a different truststore than the environment file says");
+        env.simulateIncident();
+        StateFingerprint before = env.stateFingerprint();
+        Outcome o = run(env, runbook, state, "local", "DEMO-2");
+        StateFingerprint after = env.stateFingerprint();
+        boolean unchanged = before.equals(after);
+        boolean ok = o.exit == 3 && unchanged;
+        return new Row("2 the incident", "PREFLIGHT_FAILED", o.status, o.ms, o.runId, o.journal, ok,
+                unchanged ? "nothing changed (DB cert and stores hash the same)" : "STATE CHANGED");
+    }
+
+    private Row failedValidation(DemoEnvironment env, Path runbook, Path state) throws DemoException {
+        banner("3. Validation fails after the change (the target bundle does not sign the new DB certificate)");
+        StateFingerprint before = env.stateFingerprint();
+        Outcome o = run(env, runbook, state, "local-wrong-bundle", "DEMO-3");
+        StateFingerprint after = env.stateFingerprint();
+        AppHealth h = env.appHealth();
+        String issuer = h.serverCertIssuer().orElse("?");
+        boolean restored = before.dbServerCertSha256().equals(after.dbServerCertSha256())
+                && before.truststoreSha256().equals(after.truststoreSha256());
+        boolean ok = o.exit == 1 && h.up() && restored && !issuer.contains("G1");
+        return new Row("3 failed validation", "ROLLED_BACK", o.status, o.ms, o.runId, o.journal, ok,
+                "app " + (h.up() ? "healthy" : "DOWN") + " on " + cn(issuer) + (restored ? ", store and DB cert "
+                        + "restored byte for byte" : ", NOT RESTORED"));
+    }
+
+    private record Outcome(int exit, String status, long ms, String runId, String journal) {
+    }
+
+    private Outcome run(DemoEnvironment env, Path runbook, Path state, String envName, String ticket) {
+        Map<String, String> saved = GlobalOptions.environment;
+        Map<String, String> vars = new HashMap<>(saved);
+        vars.putAll(env.secretEnv());
+        GlobalOptions.environment = vars;
+        StringWriter json = new StringWriter();
+        long t0 = System.nanoTime();
+        int code;
+        try {
+            PrintWriter live = spec.commandLine().getOut();
+            code = CutoverCli.execute(new PrintWriter(json), new PrintWriter(live, true), "run", runbook.toString(),
+                    "--env", envName, "--yes", "--state-dir", state.toString(), "--operator", "demo", "--ticket",
+                    ticket, "--output", "json");
+        } finally {
+            GlobalOptions.environment = saved;
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        String runId = "-";
+        String journal = "-";
+        try {
+            var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toString());
+            runId = node.path("run_id").asText("-");
+            journal = node.path("journal").asText("-");
+        } catch (IOException | RuntimeException e) {
+            spec.commandLine().getErr().println(json);
+        }
+        return new Outcome(code, status(code), ms, runId, journal);
+    }
+
+    private void banner(String text) {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println();
+        out.println("== " + text);
+        out.flush();
+    }
+
+    private static String cn(String dn) {
+        int i = dn.indexOf("CN=");
+        if (i < 0) {
+            return dn;
+        }
+        int end = dn.indexOf(',', i);
+        return dn.substring(i + 3, end < 0 ? dn.length() : end);
+    }
+
+    private static void printTable(PrintWriter out, List<Row> rows) {
+        out.println();
+        out.printf("%-22s %-17s %-17s %8s  %-21s %s%n", "SCENARIO", "EXPECTED", "GOT", "TIME", "RUN", "OK");
+        for (Row r : rows) {
+            out.printf("%-22s %-17s %-17s %7.1fs  %-21s %s%n", r.name(), r.expected(), r.got(), r.ms() / 1000.0,
+                    r.runId(), r.ok() ? "yes" : "NO");
+            out.printf("%-22s %s%n", "", r.proof());
+            out.printf("%-22s journal: %s%n", "", r.journal());
+        }
+    }
+
+    private static String status(int code) {
         return switch (code) {
             case 0 -> "SUCCEEDED";
             case 1 -> "ROLLED_BACK";
             case 2 -> "INVALID";
             case 3 -> "PREFLIGHT_FAILED";
             case 4 -> "ROLLBACK_FAILED";
+            case 5 -> "REFUSED";
             default -> "EXIT " + code;
         };
     }
 
     static void delete(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
         }

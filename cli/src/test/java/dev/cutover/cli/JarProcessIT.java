@@ -37,11 +37,18 @@ class JarProcessIT {
     }
 
     @Test
-    void demoRunsTheBundledRunbookThroughASuccessAndAnAutomaticRollback() throws Exception {
+    void demoShowsAllThreeOutcomesOfTheFlagshipRunbook() throws Exception {
+        long t0 = System.nanoTime();
         Result r = cutover("demo");
+        long s = (System.nanoTime() - t0) / 1_000_000_000;
         assertEquals(0, r.exit(), r.out());
-        assertTrue(r.out().matches("(?s).*SUCCEEDED +SUCCEEDED.*"), r.out());
-        assertTrue(r.out().matches("(?s).*ROLLED_BACK +ROLLED_BACK.*"), r.out());
+        assertTrue(r.out().matches("(?s).*1 clean rotation +SUCCEEDED +SUCCEEDED .*yes.*"), r.out());
+        assertTrue(r.out().matches("(?s).*2 the incident +PREFLIGHT_FAILED +PREFLIGHT_FAILED .*yes.*"), r.out());
+        assertTrue(r.out().matches("(?s).*3 failed validation +ROLLED_BACK +ROLLED_BACK .*yes.*"), r.out());
+        assertTrue(r.out().contains("is not the one the application reads"), r.out());
+        System.out.println("cutover demo took " + s + " s");
+        Result verify = cutover("runs");
+        assertTrue(verify.out().contains("rds-ca-rotation"), verify.out());
     }
 
     @Test

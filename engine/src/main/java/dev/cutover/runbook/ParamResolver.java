@@ -182,7 +182,7 @@ public final class ParamResolver {
     private Object value(ParamSpec p, Object raw, Path base) {
         if (p.type() == InputType.SECRET) {
             String source = raw instanceof String s ? s : p.from();
-            return source == null ? null : secret(source);
+            return source == null ? null : secret(source, p.required());
         }
         if (raw != null) {
             return coerce(p, raw, base);
@@ -211,7 +211,7 @@ public final class ParamResolver {
         throw new IllegalArgumentException("source '" + scheme + ":' is only for secrets");
     }
 
-    private Object secret(String source) {
+    private Object secret(String source, boolean required) {
         int colon = source.indexOf(':');
         if (colon <= 0) {
             throw new IllegalArgumentException("'" + source + "' is not a secret source; write env:NAME or file:PATH");
@@ -223,6 +223,9 @@ public final class ParamResolver {
             if (v == null) {
                 if (!fetchSecrets) {
                     return new Secret("unresolved");
+                }
+                if (!required) {
+                    return null;
                 }
                 throw new IllegalArgumentException("environment variable " + ref + " is not set");
             }
