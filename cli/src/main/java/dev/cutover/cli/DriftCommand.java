@@ -172,6 +172,9 @@ final class DriftCommand implements Callable<Integer> {
         } else {
             out.println("saved the facts of " + f.name() + " (" + f.steps().size() + " step(s)) to " + baseline
                     + "; review and commit it next to the runbook");
+            f.steps().values().stream().filter(s -> StepFact.FAILED.equals(s.status())).forEach(s -> out.println(
+                    "note: check '" + s.stepId() + "' fails in " + f.name() + " and the baseline records that: "
+                    + s.message().lines().findFirst().orElse("")));
         }
         return 0;
     }

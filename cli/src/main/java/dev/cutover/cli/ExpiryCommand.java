@@ -39,6 +39,14 @@ final class ExpiryCommand implements Callable<Integer> {
             + "(one, or one per instance).")
     List<String> regions = new ArrayList<>();
 
+    @Option(names = "--aws-profile", paramLabel = "NAME", description = "The AWS profile for --rds-instance "
+            + "(default: the SDK's default credentials chain).")
+    String awsProfile;
+
+    @Option(names = "--aws-endpoint", paramLabel = "URL", description = "An RDS endpoint URL override, e.g. a VPC "
+            + "interface endpoint.")
+    String awsEndpoint;
+
     @Option(names = "--within", paramLabel = "DURATION", defaultValue = "30d",
             description = "The window, e.g. 30d, 90d, 12h (default: ${DEFAULT-VALUE}).")
     String within;
@@ -98,7 +106,7 @@ final class ExpiryCommand implements Callable<Integer> {
         }
         if (!rdsInstances.isEmpty()) {
             RdsCertificates rds = new RdsCertificates(StepTypeRegistry.load(), global.stateDirectory(),
-                    GlobalOptions.environment);
+                    GlobalOptions.environment, awsProfile, awsEndpoint);
             for (int i = 0; i < rdsInstances.size(); i++) {
                 String id = rdsInstances.get(i);
                 String region = regions.get(regions.size() == 1 ? 0 : i);

@@ -20,7 +20,9 @@ final class ExpiryRendering {
                 + (expired == 0 ? "" : ", " + expired + " already expired" + (r.ignoreExpired() ? ", left out" : ""))
                 + ")";
         if (r.expiring().isEmpty()) {
-            out.println("No certificate expires within " + window + tail + ".");
+            boolean partial = r.sources().stream().anyMatch(x -> x.error() != null);
+            out.println("No certificate expires within " + window + (partial ? " in the sources that could be read" : "")
+                    + tail + ".");
         } else {
             out.println(r.expiring().size() + " certificate(s) expire within " + window + tail + ":");
             out.println(String.format("%9s  %-20s  %-48s  %s", "DAYS LEFT", "NOT AFTER", "SUBJECT (CN)", "WHERE"));

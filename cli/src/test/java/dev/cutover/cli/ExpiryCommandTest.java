@@ -2,8 +2,6 @@ package dev.cutover.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cutover.plugin.StepTypeRegistry;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -166,15 +164,5 @@ class ExpiryCommandTest {
         assertEquals(2, expiry("--bundle", rdsBundle.toString(), "--output", "xml").exit());
         assertEquals(2, expiry("--rds-instance", "a", "--rds-instance", "b", "--region", "x", "--region", "y",
                 "--region", "z").exit());
-    }
-
-    @Test
-    void rdsInstancesNeedTheAwsPlugin() {
-        Assumptions.assumeTrue(StepTypeRegistry.load().find(RdsCertificates.STEP_TYPE).isEmpty(),
-                "plugins/aws is on the class path");
-        CliRun r = expiry("--rds-instance", "payments-db", "--region", "eu-west-1", "--state-dir",
-                dir.resolve("state").toString());
-        assertEquals(2, r.exit(), r.all());
-        assertTrue(r.err().contains("cannot check RDS instance 'payments-db': the step type aws.rds.describe"), r.err());
     }
 }

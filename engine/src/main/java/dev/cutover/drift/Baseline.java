@@ -38,7 +38,7 @@ public final class Baseline {
         doc.put("runbook", rb.name());
         doc.put("runbook_sha256", rb.sha256());
         doc.put("environment", facts.name());
-        doc.put("captured", captured.toString());
+        doc.put("captured", captured.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
         doc.put("source", facts.source());
         Map<String, Object> steps = new LinkedHashMap<>();
         for (StepFact s : facts.steps().values()) {

@@ -1,0 +1,92 @@
+package dev.cutover.cli;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A minimal RDS (AWS Query protocol) on a loopback port: one DB instance, enough for aws.rds.describe
+ * (DescribeDBInstances, DescribePendingMaintenanceActions, DescribeDBEngineVersions).
+ */
+final class FakeRdsServer implements AutoCloseable {
+    static final String NS = "http://rds.amazonaws.com/doc/2014-10-31/";
+    static final String INSTANCE = "payments-db";
+    static final String ARN = "arn:aws:rds:eu-west-1:123456789012:db:" + INSTANCE;
+    private final HttpServer server;
+    private final String validTill;
+
+    FakeRdsServer(String validTill) throws IOException {
+        this.validTill = validTill;
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    String endpoint() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        Map<String, String> p = new HashMap<>();
+        for (String pair : new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                p.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        String action = p.getOrDefault("Action", "");
+        int status = 200;
+        String body;
+        switch (action) {
+            case "DescribeDBInstances" -> {
+                if (INSTANCE.equals(p.get("DBInstanceIdentifier"))) {
+                    body = ok(action, "<DBInstances><DBInstance><DBInstanceIdentifier>" + INSTANCE
+                            + "</DBInstanceIdentifier><DBInstanceArn>" + ARN + "</DBInstanceArn><Engine>postgres</Engine>"
+                            + "<EngineVersion>15.4</EngineVersion><DBInstanceStatus>available</DBInstanceStatus>"
+                            + "<Endpoint><Address>" + INSTANCE + ".example.eu-west-1.rds.amazonaws.com</Address><Port>5432"
+                            + "</Port></Endpoint><CACertificateIdentifier>rds-ca-rsa2048-g1</CACertificateIdentifier>"
+                            + "<CertificateDetails><CAIdentifier>rds-ca-rsa2048-g1</CAIdentifier><ValidTill>" + validTill
+                            + "</ValidTill></CertificateDetails><PendingModifiedValues/></DBInstance></DBInstances>");
+                } else {
+                    status = 404;
+                    body = "<ErrorResponse xmlns=\"" + NS + "\"><Error><Type>Sender</Type><Code>DBInstanceNotFound</Code>"
+                            + "<Message>DBInstance " + p.get("DBInstanceIdentifier") + " not found.</Message></Error>"
+                            + "<RequestId>1</RequestId></ErrorResponse>";
+                }
+            }
+            case "DescribePendingMaintenanceActions" -> body = ok(action, "<PendingMaintenanceActions/>");
+            case "DescribeDBEngineVersions" -> body = ok(action, "<DBEngineVersions><DBEngineVersion><Engine>postgres"
+                    + "</Engine><EngineVersion>15.4</EngineVersion><SupportedCACertificateIdentifiers><member>"
+                    + "rds-ca-rsa2048-g1</member></SupportedCACertificateIdentifiers></DBEngineVersion></DBEngineVersions>");
+            default -> {
+                status = 400;
+                body = "<ErrorResponse xmlns=\"" + NS + "\"><Error><Type>Sender</Type><Code>InvalidAction</Code>"
+                        + "<Message>not faked: " + action + "</Message></Error><RequestId>1</RequestId></ErrorResponse>";
+            }
+        }
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().add("Content-Type", "text/xml");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static String ok(String action, String result) {
+        return "<" + action + "Response xmlns=\"" + NS + "\"><" + action + "Result>" + result + "</" + action
+                + "Result><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></" + action + "Response>";
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
