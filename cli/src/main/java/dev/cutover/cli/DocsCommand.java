@@ -48,7 +48,9 @@ final class DocsCommand implements Callable<Integer> {
         }
         String text;
         try {
-            text = render(runbook, f.equals("html"));
+            String source = runbook.isAbsolute() ? runbook.getFileName().toString()
+                    : runbook.normalize().toString().replace('\\', '/');
+            text = render(runbook, source, f.equals("html"));
         } catch (InvalidRunbookException e) {
             return ValidateCommand.report(spec, global, e);
         }
@@ -67,12 +69,10 @@ final class DocsCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The docs of a runbook, naming it by the path as given (so generated files hold no absolute paths). */
-    static String render(Path runbook, boolean html) throws InvalidRunbookException {
+    /** The docs of a runbook, naming it {@code source} (a relative path, so generated files hold no absolute paths). */
+    static String render(Path runbook, String source, boolean html) throws InvalidRunbookException {
         StepTypeRegistry registry = StepTypeRegistry.load();
         Runbook rb = new RunbookLoader(registry).load(runbook);
-        String source = runbook.isAbsolute() ? runbook.getFileName().toString()
-                : runbook.normalize().toString().replace('\\', '/');
         RunbookDocs docs = new RunbookDocs(rb, registry, source);
         return html ? docs.html() : docs.markdown();
     }

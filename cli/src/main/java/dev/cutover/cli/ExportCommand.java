@@ -56,7 +56,8 @@ final class ExportCommand implements Callable<Integer> {
             report = RunReport.read(journal, key);
             r = RunExport.write(journal.toAbsolutePath().getParent(), report, out, includeBackups);
         } catch (IOException e) {
-            err.println("cutover: " + e.getMessage());
+            err.println("cutover: cannot export " + run + " to " + out + ": " + (e.getMessage() == null ? e
+                    : e.getMessage()));
             return 2;
         }
         var o = spec.commandLine().getOut();

@@ -160,4 +160,27 @@ class ReportCommandTest {
         assertEquals(2, CliRun.of("report", "no-such-run", "--state-dir", state.toString()).exit());
         assertEquals(2, CliRun.of("report", id, "--format", "pdf", "--state-dir", state.toString()).exit());
     }
+
+    @Test
+    void theJsonReportHasExactlyTheFieldsDocsReportSchemaDocuments() throws Exception {
+        Path state = dir.resolve("state");
+        String yaml = runbook(0, 0).replace("'echo healthy >> \"$TRACE\"; exit 0'",
+                "'echo healthy >> \"$TRACE\"; test $(grep -c healthy \"$TRACE\") -gt 2'");
+        JsonNode n = jsonReport(state, run(dir, state, yaml, 1));
+        String doc = Files.readString(RunbookDocsTest.ROOT.resolve("docs/report-schema.md"));
+        Map<String, JsonNode> objects = Map.of("Top level", n, "run", n.get("run"), "verification",
+                n.get("verification"), "timeline entry", n.get("timeline").get(0), "span", n.get("spans").get(0),
+                "rollback", n.get("rollback"));
+        for (Map.Entry<String, JsonNode> o : objects.entrySet()) {
+            String table = doc.split("\n## " + o.getKey() + "\n", 2)[1].split("\n## ", 2)[0];
+            java.util.TreeSet<String> documented = new java.util.TreeSet<>();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\| `([a-z_0-9]+)` \\|").matcher(table);
+            while (m.find()) {
+                documented.add(m.group(1));
+            }
+            java.util.TreeSet<String> actual = new java.util.TreeSet<>();
+            o.getValue().fieldNames().forEachRemaining(actual::add);
+            assertEquals(documented, actual, "fields of '" + o.getKey() + "' in docs/report-schema.md");
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package dev.cutover.report;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -32,7 +33,17 @@ public final class AtomicFiles {
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                OutputStream out = Channels.newOutputStream(ch);
+                OutputStream out = new FilterOutputStream(Channels.newOutputStream(ch)) {
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        this.out.write(b, off, len);
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        flush(); // the channel stays open until it is fsync'd
+                    }
+                };
                 content.writeTo(out);
                 out.flush();
                 ch.force(true);

@@ -115,7 +115,7 @@ public record RunReport(Header header, Verification verification, List<TimelineE
                 d.toMillisPart());
     }
 
-    /** A duration for people: {@code 850ms}, {@code 12.3s}, {@code 4m 05s}, {@code 2h 01m}. */
+    /** A duration for people: {@code 850ms}, {@code 12.3s}, {@code 1s}, {@code 4m 05s}, {@code 2m}, {@code 2h 01m}. */
     public static String duration(Long ms) {
         if (ms == null) {
             return "";
@@ -124,10 +124,14 @@ public record RunReport(Header header, Verification verification, List<TimelineE
             return ms + "ms";
         }
         if (ms < 60_000) {
-            return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
+            return ms % 1000 == 0 ? ms / 1000 + "s" : String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
         }
         Duration d = Duration.ofMillis(ms);
-        return d.toHours() > 0 ? String.format(Locale.ROOT, "%dh %02dm", d.toHours(), d.toMinutesPart())
+        if (d.toHours() > 0) {
+            return d.toMinutesPart() == 0 ? d.toHours() + "h"
+                    : String.format(Locale.ROOT, "%dh %02dm", d.toHours(), d.toMinutesPart());
+        }
+        return d.toSecondsPart() == 0 ? d.toMinutes() + "m"
                 : String.format(Locale.ROOT, "%dm %02ds", d.toMinutes(), d.toSecondsPart());
     }
 

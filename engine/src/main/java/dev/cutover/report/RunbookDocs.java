@@ -57,7 +57,7 @@ public final class RunbookDocs {
         glance.add(runbook.rollback().size() + " extra rollback step(s) after the undos; then validation runs again");
         List<String> restarts = new ArrayList<>();
         for (StepDef s : runbook.allSteps()) {
-            restarts(s).ifPresent(r -> restarts.add("`" + s.id() + "` (" + s.section().key() + ") " + r));
+            restarts(s).ifPresent(r -> restarts.add("`" + s.id() + "` (" + s.section().key() + "): " + r));
         }
         glance.add(restarts.isEmpty() ? "no step restarts or stops anything" : "restarts: " + String.join("; ", restarts));
         d.bullets(glance);
@@ -177,7 +177,7 @@ public final class RunbookDocs {
         });
         String words = (s.id() + " " + (s.description() == null ? "" : s.description())).toLowerCase(Locale.ROOT);
         if (found.isEmpty() && words.contains("restart")) {
-            found.add("restarts (as its name says; `" + s.uses() + "` does not declare what)");
+            found.add("a restart, going by its name (`" + s.uses() + "` does not declare what it restarts)");
         }
         return found.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", found));
     }
