@@ -1,0 +1,71 @@
+package dev.cutover.runbook;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.cutover.plugin.StepTypeRegistry;
+import dev.cutover.spi.InputSpec;
+import dev.cutover.spi.InputType;
+import dev.cutover.spi.Intent;
+import dev.cutover.spi.StepContext;
+import dev.cutover.spi.StepResult;
+import dev.cutover.spi.StepType;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Coverage-guided fuzzing of the runbook loader (Jazzer): whatever the bytes, the loader either
+ * returns a runbook or throws its own {@link InvalidRunbookException}, and never hangs. Runs for a
+ * short while in {@code mvn verify}; see docs/fuzzing.md for a longer run.
+ */
+class RunbookLoaderFuzzTest {
+    private static final StepType EXEC = new StepType() {
+        @Override
+        public String id() {
+            return "test.exec";
+        }
+
+        @Override
+        public List<InputSpec> inputs() {
+            return List.of(InputSpec.required("command", InputType.LIST, "argv").refusingSecrets(),
+                    InputSpec.optional("env", InputType.MAP, null, "env"),
+                    InputSpec.optional("readonly", InputType.BOOL, false, "ro"),
+                    InputSpec.optional("timeout", InputType.DURATION, null, "t"));
+        }
+
+        @Override
+        public boolean readOnly() {
+            return false;
+        }
+
+        @Override
+        public boolean readOnly(Map<String, Object> rawWith) {
+            return Boolean.TRUE.equals(rawWith.get("readonly"));
+        }
+
+        @Override
+        public StepResult apply(StepContext context, Intent intent) {
+            return StepResult.done(Map.of());
+        }
+    };
+    private static final RunbookLoader LOADER = new RunbookLoader(new StepTypeRegistry(List.of(EXEC)));
+
+    @FuzzTest(maxDuration = "20s")
+    void loaderEitherLoadsOrExplains(byte[] input) {
+        try {
+            Runbook rb = LOADER.parse(Path.of("fuzz.yaml"), input);
+            if (rb.name().isEmpty()) {
+                throw new AssertionError("a loaded runbook must have a name");
+            }
+        } catch (InvalidRunbookException expected) {
+            if (expected.problems().isEmpty()) {
+                throw new AssertionError("a rejection must name at least one problem");
+            }
+            for (Problem p : expected.problems()) {
+                if (p.location() == null || p.message() == null || p.message().isBlank()) {
+                    throw new AssertionError("a problem without location or message: " + p);
+                }
+            }
+        }
+    }
+}
