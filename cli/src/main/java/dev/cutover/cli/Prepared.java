@@ -30,7 +30,17 @@ record Prepared(Runbook runbook, Map<String, Object> params, ParamResolver.Envir
         ParamResolver.EnvironmentFile env = envFile == null ? null : ParamResolver.readEnvironment(envFile);
         Masker masker = new Masker();
         Map<String, Object> params = new ParamResolver(GlobalOptions.environment, masker, fetchSecrets)
-                .resolve(rb, env, o.sets);
+                .withPrompt(Prepared::promptForSecret).resolve(rb, env, o.sets);
         return new Prepared(rb, params, env, registry, masker);
+    }
+
+    /** A no-echo prompt on the terminal; null when not on one. */
+    private static String promptForSecret(String name) {
+        java.io.Console c = System.console();
+        if (c == null) {
+            return null;
+        }
+        char[] typed = c.readPassword("Secret '%s' (not echoed): ", name);
+        return typed == null ? null : new String(typed);
     }
 }

@@ -27,6 +27,16 @@ public final class ParamResolver {
     private final Map<String, String> env;
     private final Masker masker;
     private final boolean fetchSecrets;
+    private java.util.function.Function<String, String> prompt = name -> null;
+
+    /**
+     * Asks for secrets that have no source (a no-echo prompt on a terminal); the function returns
+     * null when it cannot ask.
+     */
+    public ParamResolver withPrompt(java.util.function.Function<String, String> prompt) {
+        this.prompt = prompt;
+        return this;
+    }
 
     /**
      * @param env          the process environment (for {@code from: env:} sources)
@@ -182,6 +192,13 @@ public final class ParamResolver {
     private Object value(ParamSpec p, Object raw, Path base) {
         if (p.type() == InputType.SECRET) {
             String source = raw instanceof String s ? s : p.from();
+            if (source == null && fetchSecrets) {
+                String typed = prompt.apply(p.name());
+                if (typed != null && !typed.isEmpty()) {
+                    masker.register(typed);
+                    return new Secret(typed);
+                }
+            }
             return source == null ? null : secret(source, p.required());
         }
         if (raw != null) {
