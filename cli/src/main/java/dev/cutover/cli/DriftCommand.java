@@ -58,7 +58,7 @@ final class DriftCommand implements Callable<Integer> {
 
     @Option(names = "--no-default-ignore",
             description = "Also compare timings, days left and file paths (ignored by default: "
-                    + "*.duration_ms, *.days_left, *.store, *.file, *.pid, *.started).")
+                    + "*_ms, *.days_left, *.store, *.file, *.pid, *.started).")
     boolean noDefaultIgnore;
 
     @Option(names = "--baseline", paramLabel = "FILE",

@@ -14,10 +14,10 @@ import java.util.Set;
 public final class DriftComparer {
     /**
      * Keys that differ between environments by nature and are ignored unless {@code --no-default-ignore}:
-     * timings, days left (the expiry date itself is compared), the paths of the files read, and a
+     * timings (keys ending in {@code _ms}), days left (the expiry date itself is compared), the paths of the files read, and a
      * process's id and start time.
      */
-    public static final List<String> DEFAULT_IGNORES = List.of("*.duration_ms", "*.days_left", "*.store", "*.file",
+    public static final List<String> DEFAULT_IGNORES = List.of("*_ms", "*.days_left", "*.store", "*.file",
             "*.pid", "*.started");
 
     private static final int MESSAGE = 400;

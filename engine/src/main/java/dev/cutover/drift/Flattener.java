@@ -15,12 +15,15 @@ import java.util.regex.Pattern;
  * {@code sha256}) or of named things ({@code alias}, {@code id}, {@code name}) becomes one fact per
  * member, keyed by a readable label (a certificate's CN), so that two stores are compared as sets:
  * {@code truststore-today.entries[Amazon RDS eu-west-1 Root CA RSA2048 G1]}. When a step parsed its
- * standard output ({@code json} next to {@code stdout}, as {@code shell.exec} with {@code parse: json}
- * reports it), only the parsed form is compared.
+ * standard output or response body ({@code json} next to {@code stdout} or {@code body}, as
+ * {@code shell.exec} with {@code parse: json} and {@code http.check} report them), only the parsed form is
+ * compared.
  */
 final class Flattener {
     private static final Pattern CN = Pattern.compile("(?:^|,)\\s*CN=((?:\\\\.|[^,\\\\])+)");
     private static final List<String> NAME_KEYS = List.of("alias", "id", "name");
+    /** Raw text a step also reports parsed, as {@code json}: only the parsed form is compared. */
+    private static final List<String> RAW = List.of("stdout", "body");
 
     /**
      * One flat fact.
@@ -52,9 +55,9 @@ final class Flattener {
             if (m.isEmpty()) {
                 out.put(prefix, new Flat("{}", null));
             }
-            boolean parsed = m.containsKey("json") && m.containsKey("stdout");
+            boolean parsed = m.containsKey("json");
             m.forEach((k, v) -> {
-                if (!(parsed && "stdout".equals(k))) {
+                if (!(parsed && RAW.contains(String.valueOf(k)))) {
                     walk(prefix + "." + k, v, out);
                 }
             });

@@ -117,6 +117,19 @@ class DriftComparerTest {
     }
 
     @Test
+    void aParsedBodyIsComparedOnceAndTimingsAreIgnoredByDefault() {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("status", 200);
+        a.put("body", "{\"db\":\"UP\",\"checked_ms\":66}");
+        a.put("json", Map.of("db", "UP", "checked_ms", 66));
+        Map<String, Object> b = new LinkedHashMap<>(a);
+        b.put("body", "{\"db\":\"DOWN\",\"checked_ms\":110}");
+        b.put("json", Map.of("db", "DOWN", "checked_ms", 110));
+        DriftReport r = comparer.compare(List.of(env("staging", ok("app", a)), env("prod", ok("app", b))));
+        assertEquals(List.of("app.json.db"), r.differences().stream().map(Difference::key).toList(), r.toString());
+    }
+
+    @Test
     void multiLineMessagesReadAsOneLine() {
         assertEquals("store is missing 2 of 2: CN=a, CN=b; import them", DriftComparer.oneLine(
                 "store is missing 2 of 2:\n  - CN=a\n  - CN=b\nimport them\n"));
