@@ -9,7 +9,8 @@ import java.io.PrintWriter;
 /** The {@code cutover} command: parses, calls the engine, renders. */
 @Command(name = "cutover", mixinStandardHelpOptions = true, versionProvider = CutoverCli.VersionProvider.class,
         description = "Runs production changes from YAML runbooks, with automatic rollback and a tamper-evident journal.",
-        subcommands = {ValidateCommand.class, PlanCommand.class, RunCommand.class, VerifyCommand.class,
+        subcommands = {ValidateCommand.class, PlanCommand.class, RunCommand.class, ResumeCommand.class,
+                RollbackCommand.class, UnlockCommand.class, VerifyCommand.class,
                 RunsCommand.class, StepsCommand.class, SchemaCommand.class, DemoCommand.class,
                 KeygenCommand.class, ReportCommand.class, ExportCommand.class, DocsCommand.class,
                 DriftCommand.class, ExpiryCommand.class,

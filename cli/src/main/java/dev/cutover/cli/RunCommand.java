@@ -55,6 +55,7 @@ final class RunCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        runbook.policy.yesToApprovals = yes;
         return RunSupport.execute(spec, global, runbook, false, operator, ticket, p -> {
             if (yes) {
                 return null;

@@ -53,7 +53,8 @@ final class RunSupport {
         }
         RunOptions options = RunOptions.builder(global.stateDirectory()).dryRun(dryRun).operator(operator)
                 .ticket(ticket).environment(rbo.environmentLabel()).environmentVariables(GlobalOptions.environment)
-                .build();
+                .windows(rbo.policy.windows(p.env())).overrideWindow(rbo.policy.overrideReason())
+                .approver(rbo.policy.approver(operator, out)).build();
         RunListener console = new Console(global.json() ? err : out, global.color());
         Abort abort = new Abort();
         Object previous = installInterruptHandler(abort, err);
