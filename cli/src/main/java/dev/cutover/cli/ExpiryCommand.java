@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
                 "Exit 0 when none expires within the window, 1 when some do, 2 when a source cannot be read or an "
                         + "option is wrong."})
 final class ExpiryCommand implements Callable<Integer> {
-    @Option(names = "--store", paramLabel = "FILE", description = "A JKS, JCEKS or PKCS12 store, or a PEM file (repeat).")
+    @Option(names = "--store", paramLabel = "FILE",
+            description = "A JKS, JCEKS or PKCS12 store, or a PEM file (repeat).")
     List<Path> stores = new ArrayList<>();
 
     @Option(names = "--bundle", paramLabel = "FILE", description = "A PEM (any number of certificates), DER or "

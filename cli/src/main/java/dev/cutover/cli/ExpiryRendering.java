@@ -21,8 +21,8 @@ final class ExpiryRendering {
                 + ")";
         if (r.expiring().isEmpty()) {
             boolean partial = r.sources().stream().anyMatch(x -> x.error() != null);
-            out.println("No certificate expires within " + window + (partial ? " in the sources that could be read" : "")
-                    + tail + ".");
+            out.println("No certificate expires within " + window
+                    + (partial ? " in the sources that could be read" : "") + tail + ".");
         } else {
             out.println(r.expiring().size() + " certificate(s) expire within " + window + tail + ":");
             out.println(String.format("%9s  %-20s  %-48s  %s", "DAYS LEFT", "NOT AFTER", "SUBJECT (CN)", "WHERE"));
@@ -88,13 +88,15 @@ final class ExpiryRendering {
                 days.add("cutover_certificate_days_left" + labels + " " + ExpiryReport.row(c, r.now()).daysLeft());
             }
         }
-        out.println("# HELP cutover_certificate_days_left Whole days until the certificate expires; negative once expired.");
+        out.println("# HELP cutover_certificate_days_left Whole days until the certificate expires; negative once "
+                + "expired.");
         out.println("# TYPE cutover_certificate_days_left gauge");
         days.forEach(out::println);
         out.println("# HELP cutover_certificates_expiring Certificates expiring within the window"
                 + (r.ignoreExpired() ? " (expired ones left out)." : " (expired ones included)."));
         out.println("# TYPE cutover_certificates_expiring gauge");
-        out.println("cutover_certificates_expiring{window_days=\"" + r.window().toDays() + "\"} " + r.expiring().size());
+        out.println("cutover_certificates_expiring{window_days=\"" + r.window().toDays() + "\"} "
+                + r.expiring().size());
         out.println("# HELP cutover_certificate_source_up Whether the source could be read (1) or not (0).");
         out.println("# TYPE cutover_certificate_source_up gauge");
         for (ExpiryReport.Source s : r.sources()) {

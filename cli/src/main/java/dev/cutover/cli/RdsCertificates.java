@@ -51,8 +51,9 @@ final class RdsCertificates {
 
     List<CertificateFiles.Cert> read(String instance, String region) throws CertificateFiles.UnreadableException {
         if (registry.find(STEP_TYPE).isEmpty()) {
-            throw new CertificateFiles.UnreadableException("cannot check RDS instance '" + instance + "': the step type "
-                    + STEP_TYPE + " (plugins/aws) is not installed in this cutover; `cutover steps` lists what is");
+            throw new CertificateFiles.UnreadableException("cannot check RDS instance '" + instance + "': the step "
+                    + "type " + STEP_TYPE + " (plugins/aws) is not installed in this cutover; `cutover steps` lists "
+                    + "what is");
         }
         Map<String, Object> with = new LinkedHashMap<>();
         with.put("db_instance", instance);

@@ -134,11 +134,13 @@ class ExpiryCommandTest {
         assertEquals(2, r.exit(), "an unreadable source fails the job: " + r.all());
         Pattern sample = Pattern.compile("[a-z_]+(\\{([a-z_][a-z0-9_]*=\"([^\"\\\\]|\\\\.)*\",?)*})? -?\\d+");
         for (String line : r.out().split("\n")) {
-            assertTrue(line.startsWith("# HELP ") || line.startsWith("# TYPE ") || sample.matcher(line).matches(), line);
+            assertTrue(line.startsWith("# HELP ") || line.startsWith("# TYPE ") || sample.matcher(line).matches(),
+                    line);
         }
         assertEquals(115, r.out().lines().filter(l -> l.startsWith("cutover_certificate_not_after_seconds{")).count());
         assertTrue(r.out().contains("cutover_certificates_expiring{window_days=\"30\"} 28\n"), r.out());
-        assertTrue(r.out().contains("cutover_certificate_source_up{source=\"" + missing + "\",kind=\"store\"} 0"), r.out());
+        assertTrue(r.out().contains("cutover_certificate_source_up{source=\"" + missing + "\",kind=\"store\"} 0"),
+                r.out());
         assertTrue(r.out().contains("subject=\"CN=Amazon RDS Root 2019 CA,OU=Amazon RDS,O=Amazon Web Services\\\\, Inc."
                 + ",ST=Washington,L=Seattle,C=US\""), "backslashes escaped: " + r.out().substring(0, 2000));
         assertTrue(r.err().contains("cannot read " + missing + ": no such file"), r.err());
@@ -149,7 +151,8 @@ class ExpiryCommandTest {
         Path soon = Keytool.certificate(dir, "pem-a.example", 0, 10);
         Path later = Keytool.certificate(dir, "pem-b.example", -100, 40);
         Path pem = dir.resolve("commented.pem");
-        Files.writeString(pem, "# our CA bundle\n" + Files.readString(soon) + "\nsubject=pem-b\n" + Files.readString(later));
+        Files.writeString(pem, "# our CA bundle\n" + Files.readString(soon) + "\nsubject=pem-b\n"
+                + Files.readString(later));
         CliRun r = expiry("--bundle", pem.toString(), "--within", "20d");
         assertEquals(1, r.exit(), r.all());
         assertTrue(r.out().contains("2 certificate(s) expire within 20d (2 certificate(s) checked in 1 source(s), 1 "

@@ -63,7 +63,8 @@ class ExpiryRdsTest {
     void listsTheServerCertificateOfAnInstanceExpiringWithinTheWindow() {
         CliRun r = expiry(FakeRdsServer.INSTANCE, "30d");
         assertEquals(1, r.exit(), r.all());
-        assertTrue(r.out().contains("       11  " + validTill + "  RDS instance payments-db (CA rds-ca-rsa2048-g1)"), r.out());
+        assertTrue(r.out().contains("       11  " + validTill + "  RDS instance payments-db (CA rds-ca-rsa2048-g1)"),
+                r.out());
         assertTrue(r.out().contains("rds:payments-db (eu-west-1) server certificate"), r.out());
         assertEquals(0, expiry(FakeRdsServer.INSTANCE, "7d").exit());
     }

@@ -49,27 +49,27 @@ final class FakeRdsServer implements AutoCloseable {
             case "DescribeDBInstances" -> {
                 if (INSTANCE.equals(p.get("DBInstanceIdentifier"))) {
                     body = ok(action, "<DBInstances><DBInstance><DBInstanceIdentifier>" + INSTANCE
-                            + "</DBInstanceIdentifier><DBInstanceArn>" + ARN + "</DBInstanceArn><Engine>postgres</Engine>"
-                            + "<EngineVersion>15.4</EngineVersion><DBInstanceStatus>available</DBInstanceStatus>"
-                            + "<Endpoint><Address>" + INSTANCE + ".example.eu-west-1.rds.amazonaws.com</Address><Port>5432"
-                            + "</Port></Endpoint><CACertificateIdentifier>rds-ca-rsa2048-g1</CACertificateIdentifier>"
-                            + "<CertificateDetails><CAIdentifier>rds-ca-rsa2048-g1</CAIdentifier><ValidTill>" + validTill
-                            + "</ValidTill></CertificateDetails><PendingModifiedValues/></DBInstance></DBInstances>");
+                            + "</DBInstanceIdentifier><DBInstanceArn>" + ARN + "</DBInstanceArn>"
+                            + "<Engine>postgres</Engine><EngineVersion>15.4</EngineVersion>"
+                            + "<DBInstanceStatus>available</DBInstanceStatus><Endpoint><Address>" + INSTANCE
+                            + ".example.eu-west-1.rds.amazonaws.com</Address><Port>5432</Port></Endpoint>"
+                            + "<CACertificateIdentifier>rds-ca-rsa2048-g1</CACertificateIdentifier>"
+                            + "<CertificateDetails><CAIdentifier>rds-ca-rsa2048-g1</CAIdentifier><ValidTill>"
+                            + validTill + "</ValidTill></CertificateDetails><PendingModifiedValues/>"
+                            + "</DBInstance></DBInstances>");
                 } else {
                     status = 404;
-                    body = "<ErrorResponse xmlns=\"" + NS + "\"><Error><Type>Sender</Type><Code>DBInstanceNotFound</Code>"
-                            + "<Message>DBInstance " + p.get("DBInstanceIdentifier") + " not found.</Message></Error>"
-                            + "<RequestId>1</RequestId></ErrorResponse>";
+                    body = error("DBInstanceNotFound", "DBInstance " + p.get("DBInstanceIdentifier") + " not found.");
                 }
             }
             case "DescribePendingMaintenanceActions" -> body = ok(action, "<PendingMaintenanceActions/>");
-            case "DescribeDBEngineVersions" -> body = ok(action, "<DBEngineVersions><DBEngineVersion><Engine>postgres"
-                    + "</Engine><EngineVersion>15.4</EngineVersion><SupportedCACertificateIdentifiers><member>"
-                    + "rds-ca-rsa2048-g1</member></SupportedCACertificateIdentifiers></DBEngineVersion></DBEngineVersions>");
+            case "DescribeDBEngineVersions" -> body = ok(action, "<DBEngineVersions><DBEngineVersion>"
+                    + "<Engine>postgres</Engine><EngineVersion>15.4</EngineVersion>"
+                    + "<SupportedCACertificateIdentifiers><member>rds-ca-rsa2048-g1</member>"
+                    + "</SupportedCACertificateIdentifiers></DBEngineVersion></DBEngineVersions>");
             default -> {
                 status = 400;
-                body = "<ErrorResponse xmlns=\"" + NS + "\"><Error><Type>Sender</Type><Code>InvalidAction</Code>"
-                        + "<Message>not faked: " + action + "</Message></Error><RequestId>1</RequestId></ErrorResponse>";
+                body = error("InvalidAction", "not faked: " + action);
             }
         }
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
@@ -78,6 +78,11 @@ final class FakeRdsServer implements AutoCloseable {
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);
         }
+    }
+
+    private static String error(String code, String message) {
+        return "<ErrorResponse xmlns=\"" + NS + "\"><Error><Type>Sender</Type><Code>" + code + "</Code><Message>"
+                + message + "</Message></Error><RequestId>1</RequestId></ErrorResponse>";
     }
 
     private static String ok(String action, String result) {

@@ -14,8 +14,8 @@ import java.util.Set;
 public final class DriftComparer {
     /**
      * Keys that differ between environments by nature and are ignored unless {@code --no-default-ignore}:
-     * timings (keys ending in {@code _ms}), days left (the expiry date itself is compared), the paths of the files read, and a
-     * process's id and start time.
+     * timings (keys ending in {@code _ms}), days left (the expiry date itself is compared), the paths of
+     * the files read, and a process's id and start time.
      */
     public static final List<String> DEFAULT_IGNORES = List.of("*_ms", "*.days_left", "*.store", "*.file",
             "*.pid", "*.started");
@@ -140,7 +140,8 @@ public final class DriftComparer {
             if (e.name().equals(env) && e.steps().get(stepId) != null
                     && StepFact.FAILED.equals(e.steps().get(stepId).status())) {
                 String m = oneLine(e.steps().get(stepId).message());
-                return m.isEmpty() ? "" : " (" + (m.length() <= MESSAGE ? m : m.substring(0, MESSAGE - 3) + "...") + ")";
+                String cut = m.length() <= MESSAGE ? m : m.substring(0, MESSAGE - 3) + "...";
+                return m.isEmpty() ? "" : " (" + cut + ")";
             }
         }
         return "";

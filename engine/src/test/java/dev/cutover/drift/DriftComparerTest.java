@@ -95,7 +95,8 @@ class DriftComparerTest {
     void aStepThatFailedWithoutOutputIsAGapNamingEnvironmentAndStepAndItsFactsAreNotCompared() {
         DriftReport r = comparer.compare(List.of(
                 env("staging", ok("t", store("s", "PKCS12", List.of(entry("a", G1, "6F:7E:01"))))),
-                env("prod", new StepFact("t", StepFact.FAILED, "cannot read /srv/prod/t.p12: no such file", Map.of()))));
+                env("prod", new StepFact("t", StepFact.FAILED, "cannot read /srv/prod/t.p12: no such file",
+                        Map.of()))));
         assertEquals(List.of(), r.differences());
         assertEquals(List.of(new Gap("prod", "t", "cannot read /srv/prod/t.p12: no such file")), r.gaps());
         assertEquals("could not gather facts in prod: step 't' failed: cannot read /srv/prod/t.p12: no such file",
