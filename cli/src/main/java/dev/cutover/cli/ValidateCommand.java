@@ -4,9 +4,11 @@ import dev.cutover.runbook.InvalidRunbookException;
 import dev.cutover.runbook.Problem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,14 +16,18 @@ import java.util.concurrent.Callable;
 
 /** {@code cutover validate}: checks a runbook and its parameters; runs nothing. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = "Check a runbook (schema, step types, inputs, references, rollback plan) and its parameters. "
-                + "Exit 0 when valid, 2 otherwise.")
+        description = "Check a runbook (schema, step types, inputs, references, rollback plan, change-safety lints) "
+                + "and its parameters. Exit 0 when valid, 2 otherwise (docs/lints.md lists the lints).")
 final class ValidateCommand implements Callable<Integer> {
     @Mixin
     RunbookOptions runbook;
 
     @Mixin
     GlobalOptions global;
+
+    @Option(names = "--allow", paramLabel = "LINT-ID", description = "Accept this change-safety lint (repeat); it is "
+            + "still printed. See docs/lints.md.")
+    List<String> allow = new ArrayList<>();
 
     @Spec
     CommandSpec spec;
@@ -30,12 +36,17 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         try {
             Prepared p = Prepared.load(runbook, false);
+            LintReport lints = LintReport.of(p, allow);
+            if (lints.print(spec, global)) {
+                return 2;
+            }
             if (global.json()) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("valid", true);
                 m.put("runbook", p.runbook().name());
                 m.put("sha256", p.runbook().sha256());
                 m.put("steps", p.runbook().allSteps().size());
+                m.put("allowed_lints", lints.allowedJson());
                 JsonSummary.print(spec.commandLine().getOut(), m);
             } else {
                 spec.commandLine().getOut().println(runbook.runbook + ": valid (" + p.runbook().name() + ", "
