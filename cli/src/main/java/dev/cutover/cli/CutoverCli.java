@@ -13,7 +13,7 @@ import java.io.PrintWriter;
                 RollbackCommand.class, UnlockCommand.class, VerifyCommand.class,
                 RunsCommand.class, StepsCommand.class, SchemaCommand.class, DemoCommand.class,
                 KeygenCommand.class, ReportCommand.class, ExportCommand.class, DocsCommand.class,
-                DriftCommand.class, ExpiryCommand.class,
+                DriftCommand.class, ExpiryCommand.class, RehearseCommand.class,
                 CommandLine.HelpCommand.class})
 public final class CutoverCli implements Runnable {
     @CommandLine.Spec
