@@ -43,6 +43,7 @@ final class ExpiryRendering {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("exit_code", r.exitCode());
         m.put("now", r.now().toString());
+        m.put("window", window(r.window()));
         m.put("window_days", r.window().toDays());
         m.put("checked", r.checked());
         m.put("already_expired", r.expired());

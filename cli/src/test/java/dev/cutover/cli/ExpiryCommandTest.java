@@ -118,6 +118,7 @@ class ExpiryCommandTest {
         assertEquals(1, r.exit(), r.all());
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertEquals(117, j.get("checked").asInt());
+        assertEquals("30d", j.get("window").asText());
         assertEquals(29, j.get("expiring").size());
         JsonNode last = j.get("expiring").get(28);
         assertEquals("CN=soon.example,O=Example Bank", last.get("subject").asText());
