@@ -22,7 +22,11 @@ import java.util.Map;
 
 /**
  * The append-only, hash-chained step journal of one run. Every {@link #append} is written and
- * fsync'd before it returns, so the engine never goes on before the event is on disk.
+ * fsync'd before it returns, so the engine never goes on before the event is on disk. An event
+ * added with {@link #appendBuffered} is written at once but reaches the disk with the next
+ * {@link #append}'s fsync (one fsync covers both), for events within one step's boundary that
+ * nothing can change after: a step's {@code step.started} directly followed by its
+ * {@code step.intent}.
  */
 public final class Journal implements Closeable {
     public static final String FILE_NAME = "journal.jsonl";
@@ -40,6 +44,8 @@ public final class Journal implements Closeable {
     private final List<JournalEvent> events = new ArrayList<>();
     private long seq;
     private String lastHash;
+    /** Whether an event was written since the last fsync ({@link #appendBuffered}). */
+    private boolean unforced;
 
     private Journal(Path file, FileChannel channel, String runId, String operator, Masker masker, Clock clock,
                     List<JournalEvent> existing) {
@@ -101,9 +107,31 @@ public final class Journal implements Closeable {
      * @param section may be null
      * @param attempt may be null
      */
-    @SuppressWarnings("unchecked")
     public synchronized JournalEvent append(String event, String step, String section, Integer attempt,
                                             Map<String, Object> data) {
+        return write(event, step, section, attempt, data, true);
+    }
+
+    /**
+     * Appends one event (data masked) and writes it without an fsync of its own: it reaches the
+     * disk with the next {@link #append} (whose fsync covers every byte before it) or with
+     * {@link #close}. A process crash loses nothing (the bytes are in the kernel); a power loss
+     * before the next fsync loses this event, so use it only when nothing changes before the next
+     * {@link #append}, e.g. a mutating step's {@code step.started} followed by its
+     * {@code step.intent}.
+     *
+     * @param step    may be null
+     * @param section may be null
+     * @param attempt may be null
+     */
+    public synchronized JournalEvent appendBuffered(String event, String step, String section, Integer attempt,
+                                                    Map<String, Object> data) {
+        return write(event, step, section, attempt, data, false);
+    }
+
+    @SuppressWarnings("unchecked")
+    private JournalEvent write(String event, String step, String section, Integer attempt, Map<String, Object> data,
+                               boolean force) {
         Map<String, Object> masked = (Map<String, Object>) masker.maskValue(data == null ? Map.of() : data);
         String time = TIME.format(Instant.now(clock).truncatedTo(ChronoUnit.MILLIS));
         JournalEvent unsigned = new JournalEvent(seq + 1, time, runId, event, step, section, attempt, operator,
@@ -117,10 +145,13 @@ public final class Journal implements Closeable {
             while (buf.hasRemaining()) {
                 channel.write(buf);
             }
-            channel.force(false);
+            if (force) {
+                channel.force(false);
+            }
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot write the journal " + file + ": " + ex.getMessage(), ex);
         }
+        unforced = !force;
         seq++;
         lastHash = hash;
         events.add(e);
@@ -160,8 +191,15 @@ public final class Journal implements Closeable {
     }
 
     @Override
-    public void close() throws IOException {
-        channel.close();
+    public synchronized void close() throws IOException {
+        try {
+            if (unforced && channel.isOpen()) {
+                channel.force(false);
+                unforced = false;
+            }
+        } finally {
+            channel.close();
+        }
     }
 
     static void fsyncDirectory(Path dir) {
