@@ -123,7 +123,7 @@ class RehearseCommandTest {
         assertTrue(r.out().contains("after rollback of step trust-new-ca: store truststore.p12 still has '" + NEW_CA
                 + "' (truststore-today)"), r.out());
         assertTrue(r.out().contains("NOT PROVEN: 0 of 1"), r.out());
-        assertTrue(r.out().contains("write-config: not rehearsed, the rehearsal stopped first"), r.out());
+        assertTrue(r.out().contains("not rehearsed: write-config: the rehearsal stopped first"), r.out());
     }
 
     @Test

@@ -96,8 +96,7 @@ public final class Rehearsal {
             progress.attemptFinished(a);
             stopped = stopReason(a, keepGoing);
             if (!stopped.isEmpty()) {
-                targets.subList(i + 1, targets.size()).forEach(t -> notRun.add(t + ": not rehearsed, the rehearsal "
-                        + "stopped first"));
+                targets.subList(i + 1, targets.size()).forEach(t -> notRun.add(t + ": the rehearsal stopped first"));
                 break;
             }
             before = after;

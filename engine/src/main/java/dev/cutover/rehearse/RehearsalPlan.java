@@ -83,7 +83,7 @@ public record RehearsalPlan(List<String> targets, List<String> notRun, boolean a
             } else if (decide(s.when(), params, env).orElse(true)) {
                 runnable.add(s.id());
             } else {
-                skipped.add(s.id() + ": not rehearsed, its condition (" + s.when() + ") is false in this environment");
+                skipped.add(s.id() + ": its condition (" + s.when() + ") is false in this environment");
             }
         }
         return new Candidates(runnable, skipped, readOnly);
