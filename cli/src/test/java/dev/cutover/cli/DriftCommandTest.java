@@ -148,6 +148,14 @@ class DriftCommandTest {
     }
 
     @Test
+    void environmentFilesAreLabelledByTheirFileName() throws IOException {
+        host("prod", "JKS", true);
+        CliRun r = drift("--env", "staging", "--env-file", dir.resolve("environments/prod.yaml").toString());
+        assertEquals(1, r.exit(), r.all());
+        assertTrue(r.out().contains("  - truststore.json.type differs: staging PKCS12, prod JKS\n"), r.out());
+    }
+
+    @Test
     void needsTwoEnvironmentsOrABaseline() {
         CliRun r = drift("--env", "staging");
         assertEquals(2, r.exit(), r.all());
