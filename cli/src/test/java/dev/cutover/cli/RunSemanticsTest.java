@@ -177,6 +177,28 @@ class RunSemanticsTest {
     }
 
     @Test
+    void waitUntilPollsAReadOnlyCheckUntilItPassesOrTheDeadline() throws Exception {
+        Path flag = dir.resolve("ready");
+        String steps = "  - id: later\n    uses: shell.exec\n    no_undo: test\n    with:\n"
+                + "      command: [sh, -c, '(sleep 0.6; touch \"$F\") >/dev/null 2>&1 &']\n      env: { F: \"" + flag + "\" }\n"
+                + "  - id: wait-ready\n    uses: wait.until\n    with:\n      uses: shell.exec\n"
+                + "      with: { command: [test, -f, \"" + flag + "\"], readonly: true }\n"
+                + "      interval: 200ms\n      deadline: 10s\n";
+        Path rb = TraceRunbooks.write(dir, "wait.yaml", header() + "steps:\n" + steps);
+        CliRun r = run(rb);
+        assertEquals(0, r.exit(), r.all());
+        long polls = journal(r).stream().filter(e -> e.event().equals("wait.poll")).count();
+        assertTrue(polls >= 1, "polled " + polls + " times before passing");
+        Path never = TraceRunbooks.write(dir, "never.yaml", header() + "steps:\n"
+                + "  - id: wait-never\n    uses: wait.until\n    with:\n      uses: shell.exec\n"
+                + "      with: { command: [test, -f, /nonexistent/x], readonly: true }\n"
+                + "      interval: 100ms\n      deadline: 500ms\n");
+        CliRun late = run(never);
+        assertEquals(1, late.exit(), late.all());
+        assertTrue(late.out().contains("still failing after"), late.out());
+    }
+
+    @Test
     void whenConditionSkipsAStepAndJournalsIt() throws Exception {
         Path rb = TraceRunbooks.write(dir, "when.yaml", header() + "  mode: { type: string, default: local }\n"
                 + "steps:\n" + step("a", "a", 0, undo("undo-a", 0))

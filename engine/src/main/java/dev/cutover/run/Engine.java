@@ -63,7 +63,8 @@ public final class Engine {
             journal.append("run.started", null, null, null, header(rb, params, options));
             listener.runStarted(runId, rb.name(), options.dryRun());
             RunState state = new RunState(rb, params, options, masker, listener, abort, journal, runDir, runId,
-                    new StepExecutor(journal, listener, masker, runDir, runId, abort, options.approver()), registry);
+                    new StepExecutor(journal, listener, masker, runDir, runId, abort, options.approver()).registry(registry),
+                    registry);
             Gates.Passed gates = options.dryRun() ? new Gates.Passed(null, null)
                     : Gates.check(rb, params, options, journal, runId, runDir, masker);
             try {

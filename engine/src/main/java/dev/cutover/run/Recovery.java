@@ -144,7 +144,8 @@ public final class Recovery {
     private RunState state(Runbook rb, Map<String, Object> params, RunOptions options, Masker masker,
                            RunListener listener, Abort abort, Journal journal, Path runDir) {
         return new RunState(rb, params, options, masker, listener, abort, journal, runDir, journal.runId(),
-                new StepExecutor(journal, listener, masker, runDir, journal.runId(), abort, options.approver()),
+                new StepExecutor(journal, listener, masker, runDir, journal.runId(), abort, options.approver())
+                        .registry(registry),
                 registry);
     }
 

@@ -50,6 +50,13 @@ final class StepExecutor {
     });
 
     private final Approver approver;
+    private dev.cutover.plugin.StepTypeRegistry registry;
+
+    /** The registry {@code wait.until} looks its polled step type up in. */
+    StepExecutor registry(dev.cutover.plugin.StepTypeRegistry r) {
+        this.registry = r;
+        return this;
+    }
 
     StepExecutor(Journal journal, RunListener listener, Masker masker, Path runDir, String runId, Abort abort,
                  Approver approver) {
@@ -80,6 +87,10 @@ final class StepExecutor {
         long t0 = System.nanoTime();
         if (type instanceof ApprovalStep) {
             return approve(step, type, sectionName, interpolator, ahead, t0);
+        }
+        if (type instanceof WaitUntilStep) {
+            return new Poller(this, journal, listener, masker, registry).poll(step, type, sectionName, interpolator,
+                    runDir, runId, t0);
         }
         if (step.when() != null) {
             boolean go;
@@ -222,6 +233,10 @@ final class StepExecutor {
             journal.append("step.failed", step.id(), section, 1, Map.of("error", msg, "will_retry", false));
             return finishFailed(step, type, section, 1, t0, msg, Intent.none(), Map.of(), false, false);
         }
+    }
+
+    Executed finishFailedPublic(StepDef step, StepType type, String section, int attempts, long t0, String error) {
+        return finishFailed(step, type, section, attempts, t0, error, Intent.none(), Map.of(), false, false);
     }
 
     private Executed finishFailed(StepDef step, StepType type, String section, int attempts, long t0, String error,

@@ -84,6 +84,22 @@ final class RunbookChecker {
                         "add 'undo: { uses: ..., with: ... }' or 'no_undo: \"<why none is needed>\"'"));
             }
         }
+        if (s.uses().equals("wait.until") && s.with().get("uses") instanceof String inner
+                && !Reference.findAll(inner).iterator().hasNext()) {
+            Optional<StepType> it = registry.find(inner);
+            if (it.isEmpty()) {
+                unknownType(inner, tree.at(ptr + "/with/uses"), s.id());
+            } else {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> innerWith = s.with().get("with") instanceof Map<?, ?> m
+                        ? (Map<String, Object>) m : Map.of();
+                checkInputs(s.id(), it.get(), innerWith, ptr + "/with/with", own, false);
+                if (!it.get().readOnly(innerWith)) {
+                    problems.add(new Problem(tree.at(ptr + "/with/uses"), s.id(), "wait.until polls only read-only "
+                            + "step types; '" + inner + "' can change things", "poll a check, e.g. http.check"));
+                }
+            }
+        }
         if (s.undo() != null && s.noUndo() != null) {
             problems.add(new Problem(tree.keyAt(ptr + "/no_undo"), s.id(), "both 'undo' and 'no_undo' are set",
                     "keep one: an undo, or the reason there is none"));
