@@ -183,4 +183,25 @@ class ReportCommandTest {
             assertEquals(documented, actual, "fields of '" + o.getKey() + "' in docs/report-schema.md");
         }
     }
+
+    @Test
+    void approvalsAppearInTheTimelineWithWhoWhenAndWhy() throws Exception {
+        Path state = dir.resolve("state");
+        String yaml = runbook(0, 0).replace("steps:\n", "steps:\n  - id: go-ahead\n    uses: approval\n"
+                + "    with: { message: \"Rotate the CA?\" }\n");
+        String id = run(dir, state, yaml, 0, "--approve", "go-ahead");
+        JsonNode n = jsonReport(state, id);
+        JsonNode granted = null;
+        for (JsonNode e : n.get("timeline")) {
+            if (e.get("event").asText().equals("approval.granted")) {
+                granted = e;
+            }
+        }
+        assertTrue(granted != null, n.toString());
+        assertEquals("granted", granted.get("outcome").asText());
+        assertEquals("go-ahead", granted.get("step").asText());
+        assertTrue(granted.get("detail").asText().startsWith("by alice; at 20"), granted.toString());
+        List<String> t = trace(n);
+        assertTrue(t.indexOf("steps/go-ahead granted") < t.indexOf("steps/import-ca ok"), t.toString());
+    }
 }

@@ -228,7 +228,7 @@ final class TimelineBuilder {
                 if (e.event().startsWith("approval.")) {
                     yield join(Arrays.asList(d.get("by") == null ? null : "by " + d.get("by"),
                             d.get("approver") == null ? null : "by " + d.get("approver"),
-                            d.get("at") == null ? null : "at " + d.get("at"), str(d.get("reason"))));
+                            d.get("time") == null ? null : "at " + d.get("time"), str(d.get("reason"))));
                 }
                 yield join(Arrays.asList(str(d.get("reason")), str(d.get("message"))));
             }
