@@ -39,7 +39,8 @@ class DriftFlagshipIT {
     }
 
     private static CliRun drift(String... extra) {
-        String[] base = {"drift", runbook.toString(), "--env", "local", "--state-dir", work.resolve("state").toString()};
+        String[] base = {"drift", runbook.toString(), "--env", "local", "--state-dir",
+            work.resolve("state").toString()};
         String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(base), java.util.Arrays.stream(extra))
                 .toArray(String[]::new);
         CliRun r = CliRun.withEnv(env.secretEnv(), args);
