@@ -246,7 +246,9 @@ final class TimelineBuilder {
         if (e == null || !(e.data().get("outputs") instanceof Map<?, ?> m)) {
             return out;
         }
-        for (Map.Entry<?, ?> en : new java.util.TreeMap<>(m).entrySet()) {
+        List<Map.Entry<?, ?>> entries = new ArrayList<>(new java.util.TreeMap<>(m).entrySet());
+        entries.sort((x, y) -> Boolean.compare(!matters(x.getKey()), !matters(y.getKey())));
+        for (Map.Entry<?, ?> en : entries) {
             Object v = en.getValue();
             String k = String.valueOf(en.getKey());
             if (v == null || k.equals("duration_ms") || out.size() >= MAX_OUTPUTS) {
@@ -259,6 +261,14 @@ final class TimelineBuilder {
             }
         }
         return out;
+    }
+
+    /** Outputs an auditor looks for first: certificate fingerprints, CA identifiers, subjects, aliases, expiry. */
+    private static boolean matters(Object key) {
+        String k = String.valueOf(key).toLowerCase(java.util.Locale.ROOT);
+        return k.contains("fingerprint") || k.contains("sha256") || k.matches("(.*[_.])?ca([_.].*)?")
+                || k.contains("subject") || k.contains("alias") || k.contains("serial") || k.contains("expir")
+                || k.contains("not_after");
     }
 
     static String join(List<String> parts) {
