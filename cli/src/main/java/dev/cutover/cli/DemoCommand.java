@@ -70,10 +70,14 @@ final class DemoCommand implements Callable<Integer> {
         }
         Path state = global.stateDirectory();
         List<Row> rows = new ArrayList<>();
+        Path baseline = env.workDir().resolve("baselines/local.yaml");
         try {
+            banner("0. Record the expected state of the environment (a drift baseline, as you would commit it)");
+            cli(env, "drift", runbook.toString(), "--env", "local", "--baseline", baseline.toString(), "--save",
+                    "--state-dir", state.toString());
             rows.add(cleanRotation(env, runbook, state));
             env.reset();
-            rows.add(incident(env, runbook, state));
+            rows.add(incident(env, runbook, state, baseline));
             env.reset();
             rows.add(failedValidation(env, runbook, state));
         } catch (DemoException e) {
@@ -113,16 +117,36 @@ final class DemoCommand implements Callable<Integer> {
                 "app " + (h.up() ? "healthy" : "DOWN") + ", DB cert issued by " + cn(issuer));
     }
 
-    private Row incident(DemoEnvironment env, Path runbook, Path state) throws DemoException, InterruptedException {
+    private Row incident(DemoEnvironment env, Path runbook, Path state, Path baseline)
+            throws DemoException, InterruptedException {
         banner("2. The incident: production's app reads a different truststore than the environment file says");
         env.simulateIncident();
         StateFingerprint before = env.stateFingerprint();
+        spec.commandLine().getOut().println("-- first, compare the environment with its baseline (cutover drift):");
+        int drift = cli(env, "drift", runbook.toString(), "--env", "local", "--baseline", baseline.toString(),
+                "--state-dir", state.toString());
+        spec.commandLine().getOut().println("-- then try the change anyway (cutover run):");
         Outcome o = run(env, runbook, state, "local", "DEMO-2");
         StateFingerprint after = env.stateFingerprint();
         boolean unchanged = before.equals(after);
-        boolean ok = o.exit == 3 && unchanged;
+        boolean ok = o.exit == 3 && unchanged && drift == 1;
         return new Row("2 the incident", "PREFLIGHT_FAILED", o.status, o.ms, o.runId, o.journal, ok,
-                unchanged ? "nothing changed (DB cert and stores hash the same)" : "STATE CHANGED");
+                (drift == 1 ? "drift flagged it before the run; " : "drift did NOT flag it; ")
+                        + (unchanged ? "nothing changed (DB cert and stores hash the same)" : "STATE CHANGED"));
+    }
+
+    /** Runs another cutover command in-process with the environment's secrets, printing to the console. */
+    private int cli(DemoEnvironment env, String... args) {
+        Map<String, String> saved = GlobalOptions.environment;
+        Map<String, String> vars = new HashMap<>(saved);
+        vars.putAll(env.secretEnv());
+        GlobalOptions.environment = vars;
+        try {
+            PrintWriter live = spec.commandLine().getOut();
+            return CutoverCli.execute(live, new PrintWriter(live, true), args);
+        } finally {
+            GlobalOptions.environment = saved;
+        }
     }
 
     private Row failedValidation(DemoEnvironment env, Path runbook, Path state) throws DemoException {
