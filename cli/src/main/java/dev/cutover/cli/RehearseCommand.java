@@ -120,30 +120,46 @@ final class RehearseCommand implements Callable<Integer> {
         List<String> patterns = new ArrayList<>(DriftComparer.DEFAULT_IGNORES);
         patterns.addAll(Rehearsal.EXTRA_IGNORES);
         patterns.addAll(ignores);
+        Rehearsal rehearsal = new Rehearsal(p.registry());
         RehearsalReport report;
+        Interrupts interrupts = Interrupts.install(() -> interrupt(rehearsal, err));
         try {
-            report = new Rehearsal(p.registry()).run(p.runbook(), p.params(), plan, keepGoing, base, patterns,
-                    p.masker(), new Console(live, global.color()), new Rehearsal.Progress() {
-                        @Override
-                        public void message(String line) {
-                            live.println();
-                            live.println("== " + line);
-                            live.flush();
-                        }
-
-                        @Override
-                        public void attemptFinished(Attempt a) {
-                            live.println("-> " + RehearsalRendering.verdict(a));
-                            a.leftovers().forEach(l -> live.println("   " + l));
-                            live.flush();
-                        }
-                    });
+            report = rehearsal.run(p.runbook(), p.params(), plan, keepGoing, base, patterns, p.masker(),
+                    new Console(live, global.color()), progress(live));
         } catch (IOException e) {
             err.println("cutover rehearse: cannot create a run's journal: " + e.getMessage());
             return 5;
+        } finally {
+            interrupts.close();
         }
         RehearsalRendering.print(report, p.runbook().name(), global.json(), out, p.masker());
         return report.exitCode();
+    }
+
+    private static void interrupt(Rehearsal rehearsal, PrintWriter err) {
+        err.println();
+        err.println(rehearsal.interrupt() ? "cutover rehearse: interrupted; stopping the current run, rolling it back "
+                + "and starting no other run ..." : "cutover rehearse: a rollback is in progress and must finish; no "
+                + "other run will start.");
+        err.flush();
+    }
+
+    private static Rehearsal.Progress progress(PrintWriter live) {
+        return new Rehearsal.Progress() {
+            @Override
+            public void message(String line) {
+                live.println();
+                live.println("== " + line);
+                live.flush();
+            }
+
+            @Override
+            public void attemptFinished(Attempt a) {
+                live.println("-> " + RehearsalRendering.verdict(a));
+                a.leftovers().forEach(l -> live.println("   " + l));
+                live.flush();
+            }
+        };
     }
 
     private RehearsalPlan plan(Prepared p) {

@@ -33,9 +33,37 @@ public final class Rehearsal {
     public static final List<String> EXTRA_IGNORES = List.of("*_ms");
 
     private final StepTypeRegistry registry;
+    private final java.util.concurrent.atomic.AtomicReference<Abort> current = new java.util.concurrent.atomic.AtomicReference<>();
+    private volatile boolean interrupted;
 
     public Rehearsal(StepTypeRegistry registry) {
         this.registry = registry;
+    }
+
+    /**
+     * The operator's Ctrl-C: stops the current run as the engine does (its rollback still runs to the
+     * end) and starts no further run.
+     *
+     * @return false when the current run is already rolling back and cannot be stopped
+     */
+    public boolean interrupt() {
+        interrupted = true;
+        Abort a = current.get();
+        return a == null || a.request();
+    }
+
+    private RunOutcome runOnce(Runbook rb, Map<String, Object> params, RunOptions options, Masker masker,
+                               RunListener listener) throws IOException {
+        Abort abort = new Abort();
+        current.set(abort);
+        if (interrupted) {
+            abort.request();
+        }
+        try {
+            return new Engine(registry).run(rb, params, options, masker, listener, abort);
+        } finally {
+            current.set(null);
+        }
     }
 
     /** Reports each attempt as it finishes, and what the rehearsal is doing, for the console. */
@@ -80,10 +108,14 @@ public final class Rehearsal {
         List<String> targets = plan.targets();
         for (int i = 0; i < targets.size(); i++) {
             String target = targets.get(i);
+            if (interrupted) {
+                stopped = "interrupted by the operator";
+                targets.subList(i, targets.size()).forEach(t -> notRun.add(t + ": the rehearsal was interrupted first"));
+                break;
+            }
             progress.message("rehearsal " + (i + 1) + " of " + targets.size() + ": failure injected after step '"
                     + target + "'");
-            RunOutcome o = new Engine(registry).run(rb, params, options(base, false, target), masker, listener,
-                    new Abort());
+            RunOutcome o = runOnce(rb, params, options(base, false, target), masker, listener);
             EnvironmentFacts after = gatherer.gather(env, rb, params, options(base, true, null), masker,
                     RunListener.NONE);
             DriftReport d = comparer.compare(List.of(Leftovers.label(Leftovers.BEFORE, before),
@@ -94,17 +126,17 @@ public final class Rehearsal {
                     Leftovers.describe(target, d.differences(), d.gaps(), after), millis(o), note(o, target, injected));
             attempts.add(a);
             progress.attemptFinished(a);
-            stopped = stopReason(a, keepGoing);
+            stopped = interrupted ? "interrupted by the operator" : stopReason(a, keepGoing);
             if (!stopped.isEmpty()) {
-                targets.subList(i + 1, targets.size()).forEach(t -> notRun.add(t + ": the rehearsal stopped first"));
+                targets.subList(i + 1, targets.size()).forEach(t -> notRun.add(t + (interrupted ? ": the rehearsal was "
+                        + "interrupted first" : ": the rehearsal stopped first")));
                 break;
             }
             before = after;
         }
-        if (plan.applyAgain() && stopped.isEmpty() && attempts.stream().allMatch(Attempt::proven)) {
+        if (plan.applyAgain() && stopped.isEmpty() && attempts.stream().allMatch(Attempt::proven) && !interrupted) {
             progress.message("forward again: the whole runbook, no failure injected");
-            RunOutcome o = new Engine(registry).run(rb, params, options(base, false, null), masker, listener,
-                    new Abort());
+            RunOutcome o = runOnce(rb, params, options(base, false, null), masker, listener);
             Attempt a = new Attempt(null, o.runId(), o.journal(), o.status(), false, null, List.of(), millis(o),
                     o.status() == RunStatus.SUCCEEDED ? "the forward path works after the rollback; the change is "
                             + "now applied" : "the forward path failed after the rollback: " + o.reason());
