@@ -1,0 +1,60 @@
+#!/usr/bin/env sh
+# cutover benchmarks: per-step overhead and cold start against Ansible, the machine's limits (spawn,
+# fsync), rollback latency, journal throughput (JMH) and memory. Writes docs/benchmarks.md.
+#   bench/run.sh [--quick]      (--quick: fewer rounds, under 10 minutes on 2 cores)
+# Installs what it needs when missing: Debian's ansible and hyperfine (apt-get, as root); JMH from Maven.
+set -eu
+ROOT=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
+QUICK=
+SKIP_JMH=
+for a in "$@"; do
+  case "$a" in
+    --quick) QUICK=--quick ;;
+    --skip-jmh) SKIP_JMH=--skip-jmh ;;
+    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
+    *) echo "bench/run.sh: unknown option $a (use --quick)" >&2; exit 2 ;;
+  esac
+done
+
+need=
+command -v ansible-playbook >/dev/null 2>&1 || need="$need ansible"
+command -v hyperfine >/dev/null 2>&1 || need="$need hyperfine"
+command -v python3 >/dev/null 2>&1 || need="$need python3"
+[ -x /usr/bin/time ] || need="$need time"
+if [ -n "$need" ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "bench/run.sh: missing$need; run as root or install them (apt-get install -y$need)" >&2
+    exit 2
+  fi
+  echo "bench: installing$need ..." >&2
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >&2
+fi
+
+WORK="$ROOT/bench/target/work"
+rm -rf "$WORK"
+mkdir -p "$WORK"
+
+# cutover itself: the launcher builds the jar (and its class-data archive) when missing or stale.
+# The benchmark then runs a private copy, so a rebuild by someone else mid-run changes nothing.
+echo "bench: building cutover ..." >&2
+if ! "$ROOT/cutover" --version >/dev/null; then
+  [ -f "$ROOT/cli/target/cutover.jar" ] || exit 1
+  echo "bench: the build failed (work in progress?); benchmarking the last built jar" >&2
+fi
+cp "$ROOT/cli/target/cutover.jar" "$WORK/cutover.jar"
+OPTS=$(CUTOVER_JAR="$WORK/cutover.jar" CUTOVER_PRINT_JAVA_OPTS=1 "$ROOT/cutover")
+
+# JMH module (not part of `mvn verify`) and the limits probe
+if [ -z "$SKIP_JMH" ]; then
+  echo "bench: building bench/jmh ..." >&2
+  mvn -B -q -Dstyle.color=never -f "$ROOT/engine/pom.xml" install -DskipTests -Djacoco.skip=true >&2 || \
+    echo "bench: could not install the engine from the working tree; JMH uses the one in ~/.m2" >&2
+  mvn -B -q -Dstyle.color=never -f "$ROOT/bench/jmh/pom.xml" package -DskipTests >&2
+fi
+mkdir -p "$WORK/limits-classes"
+javac -d "$WORK/limits-classes" "$ROOT/bench/limits/Limits.java"
+
+python3 "$ROOT/bench/bench.py" $QUICK $SKIP_JMH --root "$ROOT" --work "$WORK" --jar "$WORK/cutover.jar" \
+  --java-opts "$OPTS" --jmh-jar "$ROOT/bench/jmh/target/benchmarks.jar" \
+  --limits-dir "$WORK/limits-classes" --out "$ROOT/docs/benchmarks.md"
