@@ -1,6 +1,7 @@
 package dev.cutover.cli;
 
 import dev.cutover.drift.DriftComparer;
+import dev.cutover.drift.FactGatherer;
 import dev.cutover.rehearse.Attempt;
 import dev.cutover.rehearse.Rehearsal;
 import dev.cutover.rehearse.RehearsalPlan;
@@ -97,6 +98,11 @@ final class RehearseCommand implements Callable<Integer> {
             }
             err.println("cutover rehearse: WARNING: rehearsing in a production environment (" + p.env().file()
                     + "), as --i-know-this-is-production asks.");
+        }
+        if (new FactGatherer(p.registry()).factSteps(p.runbook()).isEmpty()) {
+            err.println("cutover rehearse: " + runbook.runbook + " has no facts to compare, so no rollback could be "
+                    + "proven: add read-only preflight steps, or mark read-only steps 'fact: true'. Nothing was run.");
+            return 2;
         }
         RehearsalPlan plan;
         try {

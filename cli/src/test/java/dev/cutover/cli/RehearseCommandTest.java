@@ -194,4 +194,14 @@ class RehearseCommandTest {
         CliRun two = rehearse(runbook(""), "--env", "rehearsal", "--fail-each", "--fail-at", "write-config");
         assertEquals(2, two.exit(), two.all());
     }
+
+    @Test
+    void aRunbookWithoutFactsIsRefusedBecauseNothingCouldBeProven() throws IOException {
+        String noFacts = RUNBOOK.formatted("").replaceAll("(?s)preflight:.*?steps:", "steps:");
+        Path rb = Files.writeString(dir.resolve("no-facts.yaml"), noFacts);
+        CliRun r = rehearse(rb, "--env", "rehearsal", "--fail-each");
+        assertEquals(2, r.exit(), r.all());
+        assertTrue(r.err().contains("has no facts to compare"), r.err());
+        assertFalse(Files.exists(state.resolve("runs")), "nothing ran");
+    }
 }
