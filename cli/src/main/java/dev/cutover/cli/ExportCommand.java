@@ -43,7 +43,7 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var err = spec.commandLine().getErr();
-        Path journal = RunLocator.journal(run, global.stateDirectory());
+        Path journal = ReportCommand.journal(run, global.stateDirectory());
         if (journal == null || !journal.getFileName().toString().equals(dev.cutover.journal.Journal.FILE_NAME)) {
             err.println("cutover: no run '" + run + "' (looked for a run directory and "
                     + global.stateDirectory().resolve("runs") + "/" + run + ")");

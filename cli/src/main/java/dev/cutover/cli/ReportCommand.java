@@ -22,7 +22,8 @@ import java.util.concurrent.Callable;
                 + "timeline of every step, retry, undo and re-validation. Exit 0 written, 1 written but the journal "
                 + "does not verify (the report says so), 2 run or key not found or bad arguments.")
 final class ReportCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "RUN", description = "Run id, run directory or journal file.")
+    @Parameters(index = "0", paramLabel = "RUN", description = "Run id, run directory, journal file, or "
+            + "the directory an exported zip unpacks to.")
     String run;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "md", description = "md, html or json "
@@ -41,6 +42,13 @@ final class ReportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The journal of a run id, run directory, journal file, or unpacked {@code cutover export} bundle; or null. */
+    static Path journal(String ref, Path stateDir) {
+        Path found = RunLocator.journal(ref, stateDir);
+        Path bundled = Path.of(ref).resolve("run").resolve(dev.cutover.journal.Journal.FILE_NAME);
+        return found != null ? found : java.nio.file.Files.isRegularFile(bundled) ? bundled : null;
+    }
+
     @Override
     public Integer call() {
         var err = spec.commandLine().getErr();
@@ -51,7 +59,7 @@ final class ReportCommand implements Callable<Integer> {
             err.println("cutover: " + e.getMessage());
             return 2;
         }
-        Path journal = RunLocator.journal(run, global.stateDirectory());
+        Path journal = journal(run, global.stateDirectory());
         if (journal == null) {
             err.println("cutover: no run '" + run + "' (looked for a journal file, a run directory, and "
                     + global.stateDirectory().resolve("runs") + "/" + run + ")");

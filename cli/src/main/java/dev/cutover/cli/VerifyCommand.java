@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
                 + "when intact, 1 when any line was edited, removed, inserted or reordered, the tail was cut, or the "
                 + "seal or signature is wrong, 2 when the run or key is not found.")
 final class VerifyCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "RUN", description = "Run id, run directory or journal file.")
+    @Parameters(index = "0", paramLabel = "RUN", description = "Run id, run directory, journal file, "
+            + "or the directory an exported zip unpacks to.")
     String run;
 
     @Option(names = "--public-key", paramLabel = "FILE",
@@ -39,7 +40,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path journal = RunLocator.journal(run, global.stateDirectory());
+        Path journal = ReportCommand.journal(run, global.stateDirectory());
         if (journal == null) {
             spec.commandLine().getErr().println("cutover: no run '" + run + "' (looked for a journal file, a run "
                     + "directory, and " + global.stateDirectory().resolve("runs") + "/" + run + ")");

@@ -66,11 +66,11 @@ class AuditTrailIT {
                 Files.write(f, z.readAllBytes());
             }
         }
-        Result verify = cutover(auditor, "verify", id + "/run", "--public-key", "signer.pem");
+        Result verify = cutover(auditor, "verify", id, "--public-key", "signer.pem");
         assertEquals(0, verify.exit(), verify.out());
         assertTrue(verify.out().contains("by alice") && verify.out().contains("ROLLBACK_FAILED")
                 && verify.out().contains("valid Ed25519 signature"), verify.out());
-        Result report = cutover(auditor, "report", id + "/run", "--public-key", "signer.pem");
+        Result report = cutover(auditor, "report", id, "--public-key", "signer.pem");
         assertEquals(0, report.exit(), report.out());
         assertTrue(report.out().contains("| Ticket | CHG-1 |") && report.out().contains("| undo | a | undo.succeeded |"),
                 report.out());

@@ -121,7 +121,7 @@ public final class RunExport {
         sb.append("runbook/      the runbook file as run; its SHA-256 is recorded in the journal's first line\n");
         sb.append("SHA256SUMS    the SHA-256 of every file here\n\n");
         sb.append("To verify, with the signer's public key obtained separately (not from this zip):\n\n");
-        sb.append("  cutover verify ").append(root).append("/run --public-key cutover-sign-pub.pem\n");
+        sb.append("  cutover verify ").append(root).append(" --public-key cutover-sign-pub.pem\n");
         sb.append("  (cd ").append(root).append(" && sha256sum -c SHA256SUMS)\n\n");
         sb.append("The reports are derived from the journal; the journal and its seal are the evidence.\n");
         if (!omitted.isEmpty()) {
