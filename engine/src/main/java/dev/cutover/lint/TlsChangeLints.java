@@ -1,6 +1,5 @@
 package dev.cutover.lint;
 
-import dev.cutover.runbook.Section;
 import dev.cutover.runbook.StepDef;
 import dev.cutover.spi.StepType;
 
@@ -109,7 +108,6 @@ final class TlsChangeLints {
         Optional<StepType> t = scope.type(s.uses());
         boolean hasKeepInput = t.isPresent() && t.get().inputs().stream().anyMatch(i -> i.name().equals("keep_existing"));
         return scope.has(s, TRUSTSTORE) && hasKeepInput
-                && scope.bool(s.with().get("keep_existing")).map(b -> !b).orElse(false)
-                && s.section() == Section.STEPS;
+                && scope.bool(s.with().get("keep_existing")).map(b -> !b).orElse(false);
     }
 }
