@@ -57,7 +57,8 @@ class InvalidRunbookCorpusTest {
                 Arguments.of("33-empty-file", "1:1", "the file is empty"),
                 Arguments.of("34-not-a-mapping", "1:1", "must be a mapping"),
                 Arguments.of("35-missing-required-param", "4:3", "required param 'db_instance' has no value"),
-                Arguments.of("36-secret-literal-input", "6:58", "input 'readonly' must be true or false"));
+                Arguments.of("36-secret-literal-input", "6:58", "input 'readonly' must be true or false"),
+                Arguments.of("37-duration-too-long", "7:14", "is too long a duration"));
     }
 
     @ParameterizedTest(name = "{0}")

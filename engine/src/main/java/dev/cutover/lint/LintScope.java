@@ -84,7 +84,7 @@ final class LintScope {
 
     /**
      * The step's traits with {@code {input}} placeholders filled from its inputs ({@code restarts:payment-service}).
-     * Only step types declare traits today; a runbook cannot yet declare them on a step.
+     * Step types declare traits; a runbook adds its own on a step with {@code restarts:} / {@code changes:}.
      */
     Set<String> traits(StepDef s) {
         Set<String> out = new LinkedHashSet<>();
@@ -97,6 +97,7 @@ final class LintScope {
                 out.add(v);
             }
         });
+        out.addAll(s.traits());
         return out;
     }
 

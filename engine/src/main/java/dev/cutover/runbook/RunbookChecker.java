@@ -52,6 +52,7 @@ final class RunbookChecker {
                 }
             }
         }
+        checkDuration(tree.root().path("rollback_window"), "/rollback_window", null);
         for (Section sec : Section.values()) {
             List<StepDef> list = rb.section(sec);
             for (int i = 0; i < list.size(); i++) {
@@ -128,11 +129,15 @@ final class RunbookChecker {
             checkCondition(s, ptr + "/when");
         }
         checkDuration(tree.root().at(ptr + "/timeout"), ptr + "/timeout", s.id());
+        checkDuration(tree.root().at(ptr + "/retry/delay"), ptr + "/retry/delay", s.id());
+        checkDuration(tree.root().at(ptr + "/undo/timeout"), ptr + "/undo/timeout", s.id());
+        checkDuration(tree.root().at(ptr + "/probe/timeout"), ptr + "/probe/timeout", s.id());
     }
 
     private void checkDuration(JsonNode n, String ptr, String step) {
-        if (n.isTextual() && !Durations.isValid(n.asText())) {
-            return; // the schema's pattern reported it
+        if (n.isTextual() && n.asText().matches("([0-9]+(ms|s|m|h|d))+") && !Durations.isValid(n.asText())) {
+            problems.add(new Problem(tree.at(ptr), step, "'" + n.asText() + "' is too long a duration",
+                    "write at most a few days, e.g. 45m or 2h"));
         }
     }
 

@@ -161,9 +161,22 @@ public final class RunbookLoader {
                     call(tree, s.path("undo"), ptr + "/undo"),
                     s.path("no_undo").isTextual() ? s.get("no_undo").asText() : null,
                     call(tree, s.path("probe"), ptr + "/probe"), s.path("fact").asBoolean(false), section,
-                    tree.at(ptr)));
+                    tree.at(ptr), declaredTraits(s)));
         }
         return out;
+    }
+
+    private static java.util.Set<String> declaredTraits(JsonNode s) {
+        java.util.Set<String> t = new java.util.LinkedHashSet<>();
+        for (String key : List.of("restarts", "changes")) {
+            JsonNode v = s.path(key);
+            if (v.isTextual()) {
+                t.add(key + ":" + v.asText());
+            } else if (v.isArray()) {
+                v.forEach(x -> t.add(key + ":" + x.asText()));
+            }
+        }
+        return t;
     }
 
     private static UndoDef call(YamlTree tree, JsonNode n, String ptr) {

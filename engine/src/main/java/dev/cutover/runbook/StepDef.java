@@ -19,8 +19,22 @@ import java.util.Map;
  * @param fact        whether drift and rehearsals treat this step's outputs as facts
  * @param section     where it appears
  * @param location    where it is declared
+ * @param traits      what the runbook declares this step does, e.g. {@code restarts:payment-service},
+ *                    {@code changes:truststore} (for steps whose type cannot know, such as shell.exec)
  */
 public record StepDef(String id, String uses, String description, Map<String, Object> with, Duration timeout,
                       RetryPolicy retry, String when, UndoDef undo, String noUndo, UndoDef probe, boolean fact,
-                      Section section, Location location) {
+                      Section section, Location location, java.util.Set<String> traits) {
+
+    public StepDef {
+        traits = traits == null ? java.util.Set.of() : java.util.Set.copyOf(traits);
+    }
+
+    /** A step without declared traits. */
+    public StepDef(String id, String uses, String description, Map<String, Object> with, Duration timeout,
+                   RetryPolicy retry, String when, UndoDef undo, String noUndo, UndoDef probe, boolean fact,
+                   Section section, Location location) {
+        this(id, uses, description, with, timeout, retry, when, undo, noUndo, probe, fact, section, location,
+                java.util.Set.of());
+    }
 }
