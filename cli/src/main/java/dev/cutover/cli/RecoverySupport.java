@@ -68,6 +68,41 @@ final class RecoverySupport {
         }
     }
 
+    /** The signing key to seal with (null for none), or {@code ok == false} when it could not be read. */
+    record SigningKey(boolean ok, dev.cutover.journal.SealSigningKey key) {
+    }
+
+    /** The key from --sign-key or CUTOVER_SIGN_KEY; prints the problem when it cannot be read. */
+    static SigningKey signingKey(CommandSpec spec, Path option) {
+        String fromEnv = GlobalOptions.environment.get("CUTOVER_SIGN_KEY");
+        Path file = option != null ? option : fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : null;
+        if (file == null) {
+            return new SigningKey(true, null);
+        }
+        try {
+            return new SigningKey(true, dev.cutover.journal.SealKeys.readPrivate(file));
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("cutover: cannot read the signing key: " + e.getMessage()
+                    + "; nothing was run.");
+            return new SigningKey(false, null);
+        }
+    }
+
+    static int render(CommandSpec spec, GlobalOptions global, dev.cutover.journal.SealSigningKey key, Recorded r,
+                      RunOutcome o) {
+        if (key != null) {
+            try {
+                dev.cutover.journal.Seal s = dev.cutover.journal.Seal.append(o.runDirectory(), key, r.masker());
+                spec.commandLine().getErr().println("sealed: line " + s.line() + ", " + s.algorithm()
+                        + " signature by " + s.fingerprint());
+            } catch (IOException | RuntimeException e) {
+                spec.commandLine().getErr().println("cutover: the run finished " + o.status()
+                        + " but could NOT be sealed: " + e.getMessage());
+            }
+        }
+        return render(spec, global, o);
+    }
+
     static int render(CommandSpec spec, GlobalOptions global, RunOutcome o) {
         if (global.json()) {
             JsonSummary.print(spec.commandLine().getOut(), JsonSummary.of(o));

@@ -37,6 +37,10 @@ final class ResumeCommand implements Callable<Integer> {
     @Option(names = "--operator", description = "Who resumes (default: the OS user).")
     String operator;
 
+    @Option(names = "--sign-key", paramLabel = "FILE", description = "Seal the journal with this Ed25519 private key "
+            + "when done; default: $CUTOVER_SIGN_KEY.")
+    java.nio.file.Path signKey;
+
     @Spec
     CommandSpec spec;
 
@@ -66,7 +70,11 @@ final class ResumeCommand implements Callable<Integer> {
         RunOptions options = RunOptions.builder(global.stateDirectory()).operator(operator)
                 .environment(r.environment()).environmentVariables(GlobalOptions.environment).build();
         try {
-            return RecoverySupport.render(spec, global, new Recovery(r.registry()).resume(r.runDir(), r.runbook(),
+            RecoverySupport.SigningKey key = RecoverySupport.signingKey(spec, signKey);
+            if (!key.ok()) {
+                return 2;
+            }
+            return RecoverySupport.render(spec, global, key.key(), r, new Recovery(r.registry()).resume(r.runDir(), r.runbook(),
                     r.params(), options, r.masker(), new Console(global.json() ? spec.commandLine().getErr()
                             : spec.commandLine().getOut(), global.color()), new Abort(), resolver, force));
         } catch (Recovery.RefusedException e) {

@@ -37,6 +37,10 @@ final class RollbackCommand implements Callable<Integer> {
     @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")
     boolean yes;
 
+    @Option(names = "--sign-key", paramLabel = "FILE", description = "Seal the journal with this Ed25519 private key "
+            + "when done; default: $CUTOVER_SIGN_KEY.")
+    java.nio.file.Path signKey;
+
     @Spec
     CommandSpec spec;
 
@@ -61,7 +65,11 @@ final class RollbackCommand implements Callable<Integer> {
         RunOptions options = RunOptions.builder(global.stateDirectory()).operator(operator)
                 .environment(r.environment()).environmentVariables(GlobalOptions.environment).build();
         try {
-            return RecoverySupport.render(spec, global, new Recovery(r.registry()).rollback(r.runDir(), r.runbook(),
+            RecoverySupport.SigningKey key = RecoverySupport.signingKey(spec, signKey);
+            if (!key.ok()) {
+                return 2;
+            }
+            return RecoverySupport.render(spec, global, key.key(), r, new Recovery(r.registry()).rollback(r.runDir(), r.runbook(),
                     r.params(), options, r.masker(), new Console(global.json() ? spec.commandLine().getErr()
                             : spec.commandLine().getOut(), global.color()), new Abort(), reason, force));
         } catch (Recovery.RefusedException e) {

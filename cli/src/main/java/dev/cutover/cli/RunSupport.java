@@ -12,9 +12,6 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 
 /** What plan and run share: load, start the engine, render, map the outcome to an exit code. */
 final class RunSupport {
@@ -57,7 +54,7 @@ final class RunSupport {
                 .approver(rbo.policy.approver(operator, out)).build();
         RunListener console = new Console(global.json() ? err : out, global.color());
         Abort abort = new Abort();
-        Object previous = installInterruptHandler(abort, err);
+        Interrupts previous = installInterruptHandler(abort, err);
         try {
             RunOutcome o = new Engine(p.registry()).run(p.runbook(), p.params(), options, p.masker(), console, abort);
             if (signKey != null) {
@@ -71,7 +68,7 @@ final class RunSupport {
             err.println("cutover: cannot create the run's journal: " + e.getMessage() + "; nothing was run.");
             return 5;
         } finally {
-            restoreInterruptHandler(previous);
+            previous.close();
         }
     }
 
@@ -91,44 +88,14 @@ final class RunSupport {
         Integer ask(Prepared p);
     }
 
-    /**
-     * Ctrl-C: the first stops the current step and rolls back; during rollback it is refused. Uses
-     * sun.misc.Signal reflectively (jdk.unsupported), since there is no public API for it.
-     */
-    private static Object installInterruptHandler(Abort abort, PrintWriter err) {
-        try {
-            Class<?> signal = Class.forName("sun.misc.Signal");
-            Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
-            Object sigint = signal.getConstructor(String.class).newInstance("INT");
-            InvocationHandler h = (Object proxy, Method m, Object[] args) -> {
-                if (m.getName().equals("handle")) {
-                    if (abort.request()) {
-                        err.println();
-                        err.println("cutover: interrupted; stopping the current step and rolling back ...");
-                    } else {
-                        err.println();
-                        err.println("cutover: rollback is in progress and must finish; not stopping.");
-                    }
-                    err.flush();
-                    return null;
-                }
-                return m.getName().equals("toString") ? "cutover-interrupt" : null;
-            };
-            Object handler = Proxy.newProxyInstance(RunSupport.class.getClassLoader(), new Class<?>[] {handlerType}, h);
-            Method handle = signal.getMethod("handle", signal, handlerType);
-            return new Object[] {sigint, handle.invoke(null, sigint, handler), handle};
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
+    /** Ctrl-C: the first stops the current step and rolls back; during rollback it is refused. */
+    private static Interrupts installInterruptHandler(Abort abort, PrintWriter err) {
+        return Interrupts.install(() -> {
+            err.println();
+            err.println(abort.request() ? "cutover: interrupted; stopping the current step and rolling back ..."
+                    : "cutover: rollback is in progress and must finish; not stopping.");
+            err.flush();
+        });
     }
 
-    private static void restoreInterruptHandler(Object previous) {
-        if (previous instanceof Object[] a) {
-            try {
-                ((Method) a[2]).invoke(null, a[0], a[1]);
-            } catch (ReflectiveOperationException | RuntimeException ignored) {
-                // the handler stays; the process is about to end anyway
-            }
-        }
-    }
 }

@@ -170,6 +170,24 @@ class OperationalSafetyTest {
     }
 
     @Test
+    void aLaterRollbackCanBeSealedAndVerifiedWithThePublicKey() throws Exception {
+        Path keys = dir.resolve("keys");
+        assertEquals(0, CliRun.of("keygen", "--out", keys.toString()).exit());
+        Path rb = runbook("", step("a", "a", 0, undo("undo-a", 0)));
+        CliRun r = run(rb, "--output", "json");
+        String runId = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out()).get("run_id").asText();
+        CliRun back = CliRun.of("rollback", runId, "--reason", "sealed", "--yes", "--state-dir", state().toString(),
+                "--sign-key", keys.resolve("cutover-sign-key.pem").toString(), "--output", "json");
+        assertEquals(1, back.exit(), back.all());
+        String rollbackRun = new com.fasterxml.jackson.databind.ObjectMapper().readTree(back.out()).get("run_id")
+                .asText();
+        CliRun verified = CliRun.of("verify", rollbackRun, "--state-dir", state().toString(), "--public-key",
+                keys.resolve("cutover-sign-pub.pem").toString());
+        assertEquals(0, verified.exit(), verified.all());
+        assertTrue(lastJournal().stream().anyMatch(e -> e.event().equals("run.sealed")));
+    }
+
+    @Test
     void rollbackWindowIsHonoured() throws Exception {
         Path rb = runbook("rollback_window: 1ms\n", step("a", "a", 0, undo("undo-a", 0)));
         CliRun r = run(rb, "--output", "json");
