@@ -156,9 +156,11 @@ public final class ShellExecStep implements StepType {
             throw new StepFailedException("'" + argv.get(0) + "' timed out after " + dev.cutover.spi.Durations.format(
                     timeout) + " and was killed with its child processes", outputs, null);
         }
-        if (result.getException() != null && code == Integer.MIN_VALUE) {
-            throw new StepFailedException("'" + argv.get(0) + "' failed to run: " + result.getException().getMessage(),
-                    outputs, null);
+        if (result.getException() != null && started.get() == null) {
+            Throwable cause = result.getException().getCause() != null ? result.getException().getCause()
+                    : result.getException();
+            throw new StepFailedException("cannot start '" + argv.get(0) + "': " + ctx.mask(String.valueOf(
+                    cause.getMessage())) + " (is it installed and on the PATH?)", Map.of(), null);
         }
         List<Long> expected = new ArrayList<>();
         for (Object o : in.list("expect_exit")) {
