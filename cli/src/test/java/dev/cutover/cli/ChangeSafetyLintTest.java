@@ -121,14 +121,26 @@ class ChangeSafetyLintTest {
     }
 
     @Test
-    void aConditionThatIsFalseInThisEnvironmentDoesNotCountAsARestart() {
-        CliRun r = CliRun.withEnv(Map.of(), "validate", Path.of("..", "runbooks", "rds-ca-rotation.yaml").toString(),
-                "--set", "app_health_url=http://localhost:8080/health", "--set", "truststore=/srv/app/t.p12",
-                "--set", "current_ca_sha256=00", "--set", "ca_bundle=/srv/app/b.pem", "--set", "db_host=db",
-                "--set", "platform=aws");
+    void aConditionThatIsFalseInThisEnvironmentDoesNotCountAsARestart() throws java.io.IOException {
+        String[] aws = {"--set", "app_health_url=http://localhost:8080/health", "--set", "truststore=/srv/app/t.p12",
+            "--set", "current_ca_sha256=00", "--set", "ca_bundle=/srv/app/b.pem", "--set", "db_host=db",
+            "--set", "platform=aws"};
+        Path flagship = Path.of("..", "runbooks", "rds-ca-rotation.yaml");
+        Path undeclared = java.nio.file.Files.createTempFile("rds-ca-rotation-undeclared", ".yaml");
+        java.nio.file.Files.writeString(undeclared, java.nio.file.Files.readString(flagship)
+                .replace("    restarts: payment-service\n", ""));
+        CliRun r = CliRun.withEnv(Map.of(), concat(new String[] {"validate", undeclared.toString()}, aws));
         assertEquals(2, r.exit(), r.all());
         assertEquals("'trust-target-ca'", lints(r).get("restart-after-truststore-change"), r.err());
         assertTrue(r.err().contains("'restart-app-on-host' looks like a restart, but shell.exec cannot declare"),
                 r.err());
+        CliRun declared = CliRun.withEnv(Map.of(), concat(new String[] {"validate", flagship.toString()}, aws));
+        assertEquals(0, declared.exit(), "the flagship declares 'restarts:' on its AWS restart steps: "
+                + declared.all());
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b))
+                .toArray(String[]::new);
     }
 }

@@ -67,11 +67,16 @@ public final class JournalVerifier {
             if (run != null && !run.equals(e.run())) {
                 return new Verdict(false, events, n, "line " + n + " belongs to another run (" + e.run() + ")");
             }
-            String expected = JournalEvent.computeHash(e.hashedFields());
-            if (!expected.equals(e.hash())) {
+            // the canonical line without its top-level "hash" member is exactly what the hash covers
+            // (keys are sorted, so that member comes after "data" and "event"; encode once, not twice)
+            String canonical = e.toLine();
+            String member = "\"hash\":" + Canonical.encode(e.hash()) + ",";
+            int at = canonical.lastIndexOf(member);
+            String hashed = at < 0 ? canonical : canonical.substring(0, at) + canonical.substring(at + member.length());
+            if (at < 0 || !Canonical.sha256(hashed).equals(e.hash())) {
                 return new Verdict(false, events, n, "line " + n + " was edited: its content does not match its hash");
             }
-            if (!lines[i].equals(e.toLine())) {
+            if (!lines[i].equals(canonical)) {
                 return new Verdict(false, events, n, "line " + n + " was edited: it is not in canonical form");
             }
             events.add(e);

@@ -137,7 +137,13 @@ final class StepExecutor {
             if (step.timeout() != null) {
                 started.put("timeout_ms", step.timeout().toMillis());
             }
-            journal.append("step.started", step.id(), sectionName, attempt, started);
+            if (!mutating || !intentRecorded) {
+                // the next event is fsync'd before anything can change (a mutating step's intent, or a
+                // read-only step's outcome), and that fsync covers this line too
+                journal.appendBuffered("step.started", step.id(), sectionName, attempt, started);
+            } else {
+                journal.append("step.started", step.id(), sectionName, attempt, started);
+            }
             try {
                 if (mutating && !intentRecorded) {
                     Intent prepared = call(() -> type.prepare(ctx), step.timeout(), honourAbort);
