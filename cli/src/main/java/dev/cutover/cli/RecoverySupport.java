@@ -110,6 +110,35 @@ final class RecoverySupport {
         return o.exitCode();
     }
 
+    /** The recovery a command runs once options, console and key are ready. */
+    interface Action {
+        RunOutcome run(dev.cutover.run.Recovery recovery, dev.cutover.run.RunOptions options,
+                       dev.cutover.run.RunListener console) throws dev.cutover.run.Recovery.RefusedException,
+                IOException;
+    }
+
+    /** Runs a recovery (resume, later rollback): signing key, console, refusals and errors as exit codes. */
+    static int run(CommandSpec spec, GlobalOptions global, String operator, Path signKey, Recorded r, Action action) {
+        SigningKey key = signingKey(spec, signKey);
+        if (!key.ok()) {
+            return 2;
+        }
+        dev.cutover.run.RunOptions options = dev.cutover.run.RunOptions.builder(global.stateDirectory())
+                .operator(operator).environment(r.environment()).environmentVariables(GlobalOptions.environment)
+                .build();
+        dev.cutover.run.RunListener console = new Console(global.json() ? spec.commandLine().getErr()
+                : spec.commandLine().getOut(), global.color());
+        try {
+            return render(spec, global, key.key(), r, action.run(new dev.cutover.run.Recovery(r.registry()), options,
+                    console));
+        } catch (dev.cutover.run.Recovery.RefusedException e) {
+            spec.commandLine().getErr().println("cutover: " + e.getMessage());
+            return 5;
+        } catch (IOException e) {
+            return ioError(spec, e);
+        }
+    }
+
     static int ioError(CommandSpec spec, IOException e) {
         spec.commandLine().getErr().println("cutover: " + e.getMessage());
         return 5;

@@ -2,8 +2,6 @@ package dev.cutover.cli;
 
 import dev.cutover.run.Abort;
 import dev.cutover.run.InDoubtResolver;
-import dev.cutover.run.Recovery;
-import dev.cutover.run.RunOptions;
 import dev.cutover.spi.ProbeResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,7 +10,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.io.IOException;
 import java.util.concurrent.Callable;
 
 /** {@code cutover resume}: continues a run that crashed, or finishes its rollback. */
@@ -67,21 +64,8 @@ final class ResumeCommand implements Callable<Integer> {
             return "done".equals(a == null ? "" : a.trim()) ? ProbeResult.DONE
                     : "not-done".equals(a == null ? "" : a.trim()) ? ProbeResult.NOT_DONE : ProbeResult.UNKNOWN;
         };
-        RunOptions options = RunOptions.builder(global.stateDirectory()).operator(operator)
-                .environment(r.environment()).environmentVariables(GlobalOptions.environment).build();
-        try {
-            RecoverySupport.SigningKey key = RecoverySupport.signingKey(spec, signKey);
-            if (!key.ok()) {
-                return 2;
-            }
-            return RecoverySupport.render(spec, global, key.key(), r, new Recovery(r.registry()).resume(r.runDir(), r.runbook(),
-                    r.params(), options, r.masker(), new Console(global.json() ? spec.commandLine().getErr()
-                            : spec.commandLine().getOut(), global.color()), new Abort(), resolver, force));
-        } catch (Recovery.RefusedException e) {
-            spec.commandLine().getErr().println("cutover: " + e.getMessage());
-            return 5;
-        } catch (IOException e) {
-            return RecoverySupport.ioError(spec, e);
-        }
+        return RecoverySupport.run(spec, global, operator, signKey, r, (recovery, options, console) ->
+                recovery.resume(r.runDir(), r.runbook(), r.params(), options, r.masker(), console, new Abort(),
+                        resolver, force));
     }
 }

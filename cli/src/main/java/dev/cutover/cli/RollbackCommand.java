@@ -1,8 +1,6 @@
 package dev.cutover.cli;
 
 import dev.cutover.run.Abort;
-import dev.cutover.run.Recovery;
-import dev.cutover.run.RunOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -10,7 +8,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.io.IOException;
 import java.util.concurrent.Callable;
 
 /** {@code cutover rollback}: undoes a run that succeeded, hours later, from its journal's undo records. */
@@ -62,21 +59,8 @@ final class RollbackCommand implements Callable<Integer> {
                 return 5;
             }
         }
-        RunOptions options = RunOptions.builder(global.stateDirectory()).operator(operator)
-                .environment(r.environment()).environmentVariables(GlobalOptions.environment).build();
-        try {
-            RecoverySupport.SigningKey key = RecoverySupport.signingKey(spec, signKey);
-            if (!key.ok()) {
-                return 2;
-            }
-            return RecoverySupport.render(spec, global, key.key(), r, new Recovery(r.registry()).rollback(r.runDir(), r.runbook(),
-                    r.params(), options, r.masker(), new Console(global.json() ? spec.commandLine().getErr()
-                            : spec.commandLine().getOut(), global.color()), new Abort(), reason, force));
-        } catch (Recovery.RefusedException e) {
-            spec.commandLine().getErr().println("cutover: " + e.getMessage());
-            return 5;
-        } catch (IOException e) {
-            return RecoverySupport.ioError(spec, e);
-        }
+        return RecoverySupport.run(spec, global, operator, signKey, r, (recovery, options, console) ->
+                recovery.rollback(r.runDir(), r.runbook(), r.params(), options, r.masker(), console, new Abort(),
+                        reason, force));
     }
 }
