@@ -104,6 +104,10 @@ final class Console implements RunListener {
         out.println();
         out.println(paint(o.status().name(), color) + " (exit " + o.exitCode() + ") in "
                 + Durations.format(Duration.ofMillis(ms)) + (o.reason().isEmpty() ? "" : ": " + o.reason()));
+        if (!o.revalidation().isEmpty()) {
+            boolean proven = o.revalidation().startsWith("proven");
+            out.println((proven ? "re-validation: " : paint("re-validation: ", "\u001b[31;1m")) + o.revalidation());
+        }
         if (!o.manualActions().isEmpty()) {
             out.println(paint("MANUAL ACTION REQUIRED — the system may not be in its original state:", "\u001b[31;1m"));
             for (String a : o.manualActions()) {

@@ -29,6 +29,9 @@ final class JsonSummary {
         m.put("finished", o.finished().toString());
         m.put("reason", o.reason());
         m.put("manual_actions", o.manualActions());
+        if (!o.revalidation().isEmpty()) {
+            m.put("revalidation", o.revalidation());
+        }
         List<Map<String, Object>> steps = new ArrayList<>();
         for (StepOutcome s : o.steps()) {
             Map<String, Object> st = new LinkedHashMap<>();

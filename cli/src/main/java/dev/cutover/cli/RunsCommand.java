@@ -58,12 +58,22 @@ final class RunsCommand implements Callable<Integer> {
             out.println("no runs in " + runs);
             return 0;
         }
-        out.printf("%-22s %-24s %-17s %-24s %9s  %s%n", "RUN", "RUNBOOK", "STATUS", "STARTED", "DURATION", "OPERATOR");
+        out.printf("%-22s %-24s %-36s %-24s %9s  %s%n", "RUN", "RUNBOOK", "STATUS", "STARTED", "DURATION", "OPERATOR");
         for (Map<String, Object> r : rows) {
-            out.printf("%-22s %-24s %-17s %-24s %9s  %s%n", r.get("run_id"), r.get("runbook"), r.get("status"),
+            out.printf("%-22s %-24s %-36s %-24s %9s  %s%n", r.get("run_id"), r.get("runbook"), r.get("status"),
                     r.get("started"), r.get("duration"), r.get("operator"));
         }
         return 0;
+    }
+
+    /** How a run ended, from its journal: its status, UNFINISHED or UNREADABLE. */
+    private static String laterStatus(Path journal) {
+        try {
+            return JournalReader.read(journal).events().stream().filter(e -> e.event().equals("run.finished"))
+                    .reduce((a, b) -> b).map(e -> e.dataString("status")).orElse("UNFINISHED");
+        } catch (IOException | RuntimeException e) {
+            return "UNREADABLE";
+        }
     }
 
     private static Map<String, Object> row(Path journal) {
@@ -77,6 +87,13 @@ final class RunsCommand implements Callable<Integer> {
             String status = ev.stream().filter(e -> e.event().equals("run.finished")).reduce((a, b) -> b)
                     .map(e -> e.dataString("status")).orElse("UNFINISHED");
             m.put("runbook", first.dataString("runbook"));
+            java.util.Optional<String> by = dev.cutover.run.Recovery.rolledBackBy(journal.getParent());
+            if (by.isPresent()) {
+                String later = laterStatus(journal.getParent().resolveSibling(by.get()).resolve(journal.getFileName()));
+                m.put("rolled_back_by", by.get());
+                status = "ROLLED_BACK".equals(later) ? "ROLLED_BACK by " + by.get()
+                        : status + ", rollback " + by.get() + " " + later;
+            }
             m.put("status", status + (rehearsal ? "*" : ""));
             m.put("rehearsal", rehearsal);
             m.put("started", first.time());

@@ -31,8 +31,9 @@ final class StepsCommand implements Callable<Integer> {
         for (StepType t : StepTypeRegistry.load().all()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", t.id());
-            m.put("read_only", t.readOnly());
-            m.put("built_in_undo", t.hasBuiltInUndo());
+            m.put("read_only", t.readOnly(Map.of()));
+            m.put("capabilities", capabilities(t));
+            m.put("built_in_undo", t instanceof dev.cutover.spi.Undoable);
             m.put("description", t.description());
             List<Map<String, Object>> inputs = new ArrayList<>();
             for (InputSpec i : t.inputs()) {
@@ -45,6 +46,16 @@ final class StepsCommand implements Callable<Integer> {
                 inputs.add(in);
             }
             m.put("inputs", inputs);
+            List<Map<String, Object>> outputs = new ArrayList<>();
+            for (dev.cutover.spi.OutputSpec o : t.outputs()) {
+                Map<String, Object> om = new LinkedHashMap<>();
+                om.put("name", o.name());
+                om.put("type", o.type());
+                om.put("description", o.description());
+                outputs.add(om);
+            }
+            m.put("outputs", outputs);
+            m.put("traits", t.traits().stream().sorted().toList());
             all.add(m);
         }
         if (global.json()) {
@@ -52,8 +63,7 @@ final class StepsCommand implements Callable<Integer> {
             return 0;
         }
         for (Map<String, Object> m : all) {
-            out.println(m.get("id") + "  (" + (Boolean.TRUE.equals(m.get("read_only")) ? "read-only" : "mutating"
-                    + (Boolean.TRUE.equals(m.get("built_in_undo")) ? ", built-in undo" : "")) + ")  " + m.get("description"));
+            out.println(m.get("id") + "  (" + m.get("capabilities") + ")  " + m.get("description"));
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> inputs = (List<Map<String, Object>>) m.get("inputs");
             for (Map<String, Object> i : inputs) {
@@ -61,7 +71,33 @@ final class StepsCommand implements Callable<Integer> {
                         ? ", required" : i.get("default") != null ? ", default " + i.get("default") : "")
                         + "  " + i.get("description"));
             }
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> outputs = (List<Map<String, Object>>) m.get("outputs");
+            if (!outputs.isEmpty()) {
+                out.println("    outputs:");
+                for (Map<String, Object> o : outputs) {
+                    out.println("      " + o.get("name") + ": " + o.get("type") + "  " + o.get("description"));
+                }
+            }
         }
         return 0;
+    }
+
+    /** What a type can do, from the capability interfaces it implements. */
+    static String capabilities(StepType t) {
+        List<String> c = new ArrayList<>();
+        if (t instanceof dev.cutover.spi.Check) {
+            c.add(t instanceof dev.cutover.spi.Change ? "read-only with readonly: true" : "read-only");
+        }
+        if (t instanceof dev.cutover.spi.Change) {
+            c.add("mutating");
+        }
+        if (t instanceof dev.cutover.spi.Undoable) {
+            c.add("built-in undo");
+        }
+        if (t instanceof dev.cutover.spi.Probeable) {
+            c.add("probe");
+        }
+        return String.join(", ", c);
     }
 }

@@ -12,8 +12,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A minimal RDS (AWS Query protocol) on a loopback port: one DB instance, enough for aws.rds.describe
- * (DescribeDBInstances, DescribePendingMaintenanceActions, DescribeDBEngineVersions).
+ * A minimal stateful RDS (AWS Query protocol) on a loopback port: one DB instance whose CA changes when
+ * ModifyDBInstance asks (applied at once when ApplyImmediately=true), enough for aws.rds.describe,
+ * aws.rds.set-ca (and its undo) and aws.rds.assert-ca. Every ModifyDBInstance request is kept, so tests
+ * check what went over the wire.
  */
 final class FakeRdsServer implements AutoCloseable {
     static final String NS = "http://rds.amazonaws.com/doc/2014-10-31/";
@@ -21,6 +23,23 @@ final class FakeRdsServer implements AutoCloseable {
     static final String ARN = "arn:aws:rds:eu-west-1:123456789012:db:" + INSTANCE;
     private final HttpServer server;
     private final String validTill;
+    private volatile String ca = "rds-ca-rsa2048-g1";
+    /** The ModifyDBInstance requests received, in order (their parameters). */
+    final java.util.List<Map<String, String>> modifications = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static final Map<String, String> CAS = Map.of("rds-ca-2019", "2024-08-22T17:08:50Z",
+            "rds-ca-rsa2048-g1", "2061-05-25T23:34:57Z", "rds-ca-rsa4096-g1", "2121-05-25T23:38:31Z",
+            "rds-ca-ecc384-g1", "2121-05-25T23:45:05Z");
+
+    /** The instance's CA now. */
+    String ca() {
+        return ca;
+    }
+
+    /** Puts the instance on {@code id}. */
+    FakeRdsServer onCa(String id) {
+        ca = id;
+        return this;
+    }
 
     FakeRdsServer(String validTill) throws IOException {
         this.validTill = validTill;
@@ -53,8 +72,8 @@ final class FakeRdsServer implements AutoCloseable {
                             + "<Engine>postgres</Engine><EngineVersion>15.4</EngineVersion>"
                             + "<DBInstanceStatus>available</DBInstanceStatus><Endpoint><Address>" + INSTANCE
                             + ".example.eu-west-1.rds.amazonaws.com</Address><Port>5432</Port></Endpoint>"
-                            + "<CACertificateIdentifier>rds-ca-rsa2048-g1</CACertificateIdentifier>"
-                            + "<CertificateDetails><CAIdentifier>rds-ca-rsa2048-g1</CAIdentifier><ValidTill>"
+                            + "<CACertificateIdentifier>" + ca + "</CACertificateIdentifier>"
+                            + "<CertificateDetails><CAIdentifier>" + ca + "</CAIdentifier><ValidTill>"
                             + validTill + "</ValidTill></CertificateDetails><PendingModifiedValues/>"
                             + "</DBInstance></DBInstances>");
                 } else {
@@ -63,9 +82,45 @@ final class FakeRdsServer implements AutoCloseable {
                 }
             }
             case "DescribePendingMaintenanceActions" -> body = ok(action, "<PendingMaintenanceActions/>");
+            case "ModifyDBInstance" -> {
+                modifications.add(Map.copyOf(p));
+                String to = p.get("CACertificateIdentifier");
+                if (!INSTANCE.equals(p.get("DBInstanceIdentifier"))) {
+                    status = 404;
+                    body = error("DBInstanceNotFound", "DBInstance " + p.get("DBInstanceIdentifier") + " not found.");
+                } else if (to == null || !CAS.containsKey(to)) {
+                    status = 404;
+                    body = error("CertificateNotFound", "Certificate not found: " + to);
+                } else if (!"true".equals(p.get("ApplyImmediately"))) {
+                    status = 400;
+                    body = error("InvalidParameterCombination", "this fake applies CA changes immediately only");
+                } else {
+                    ca = to;
+                    body = ok(action, "<DBInstance><DBInstanceIdentifier>" + INSTANCE + "</DBInstanceIdentifier>"
+                            + "<DBInstanceStatus>available</DBInstanceStatus></DBInstance>");
+                }
+            }
+            case "DescribeCertificates" -> {
+                String only = p.get("CertificateIdentifier");
+                StringBuilder x = new StringBuilder("<Certificates>");
+                for (Map.Entry<String, String> c : new java.util.TreeMap<>(CAS).entrySet()) {
+                    if (only == null || only.equals(c.getKey())) {
+                        x.append("<Certificate><CertificateIdentifier>").append(c.getKey())
+                                .append("</CertificateIdentifier><CertificateType>CA</CertificateType>")
+                                .append("<ValidFrom>2019-09-19T18:16:53Z</ValidFrom><ValidTill>").append(c.getValue())
+                                .append("</ValidTill></Certificate>");
+                    }
+                }
+                if (only != null && !CAS.containsKey(only)) {
+                    status = 404;
+                    body = error("CertificateNotFound", "Certificate " + only + " not found.");
+                } else {
+                    body = ok(action, x.append("</Certificates>").toString());
+                }
+            }
             case "DescribeDBEngineVersions" -> body = ok(action, "<DBEngineVersions><DBEngineVersion>"
                     + "<Engine>postgres</Engine><EngineVersion>15.4</EngineVersion>"
-                    + "<SupportedCACertificateIdentifiers><member>rds-ca-rsa2048-g1</member>"
+                    + "<SupportedCACertificateIdentifiers><member>rds-ca-rsa2048-g1</member><member>rds-ca-rsa4096-g1</member>"
                     + "</SupportedCACertificateIdentifiers></DBEngineVersion></DBEngineVersions>");
             default -> {
                 status = 400;

@@ -33,6 +33,21 @@ final class Keytool {
         return pem;
     }
 
+    /**
+     * A self-signed server certificate for {@code localhost} (SAN localhost and 127.0.0.1), its key pair in
+     * {@code <cn>.keys.p12} (password {@link #PASSWORD}) and the certificate as {@code <cn>.pem}.
+     */
+    static Path serverCertificate(Path dir, String cn) throws IOException {
+        Path keys = dir.resolve(cn + ".keys.p12");
+        run(List.of("-genkeypair", "-alias", cn, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + cn
+                        + ",O=Example Bank", "-ext", "san=dns:localhost,ip:127.0.0.1", "-validity", "30", "-keystore",
+                keys.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD));
+        Path pem = dir.resolve(cn + ".pem");
+        run(List.of("-exportcert", "-rfc", "-alias", cn, "-file", pem.toString(), "-keystore", keys.toString(),
+                "-storetype", "PKCS12", "-storepass", PASSWORD));
+        return pem;
+    }
+
     /** Imports a PEM certificate as a trusted entry into a JKS or PKCS12 store (created if missing). */
     static void trust(Path store, String type, String alias, Path pem) throws IOException {
         run(List.of("-importcert", "-noprompt", "-alias", alias, "-file", pem.toString(), "-keystore",

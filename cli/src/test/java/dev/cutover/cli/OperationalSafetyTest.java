@@ -166,7 +166,10 @@ class OperationalSafetyTest {
         assertEquals(runId, j.get(0).dataString("of_run"));
         CliRun again = CliRun.of("rollback", runId, "--reason", "twice", "--yes", "--force", "--state-dir",
                 state().toString());
-        assertEquals(1, again.exit(), "the original run is still SUCCEEDED in its own journal: " + again.all());
+        assertEquals(5, again.exit(), "a run is rolled back once: " + again.all());
+        assertTrue(again.err().contains("already rolled back by run"), again.err());
+        CliRun runs = CliRun.of("runs", "--state-dir", state().toString());
+        assertTrue(runs.out().contains("ROLLED_BACK by "), runs.out());
     }
 
     @Test

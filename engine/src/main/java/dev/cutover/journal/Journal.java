@@ -34,6 +34,7 @@ public final class Journal implements Closeable {
 
     /** Test hook for the crash harness: after fsync'ing this event number, stop and wait to be killed. */
     private static final long PAUSE_AFTER = Long.getLong("cutover.test.pauseAfterEvent", -1);
+    private static final long FAIL_AFTER = Long.getLong("cutover.test.failJournalAfterEvent", -1);
 
     private final Path file;
     private final FileChannel channel;
@@ -112,6 +113,18 @@ public final class Journal implements Closeable {
         return write(event, step, section, attempt, data, true);
     }
 
+    /** {@link #append(String, String, String, Integer, Map)} with a typed event. */
+    public JournalEvent append(EventType event, String step, String section, Integer attempt,
+                               Map<String, Object> data) {
+        return append(event.wireName(), step, section, attempt, data);
+    }
+
+    /** {@link #appendBuffered(String, String, String, Integer, Map)} with a typed event. */
+    public JournalEvent appendBuffered(EventType event, String step, String section, Integer attempt,
+                                       Map<String, Object> data) {
+        return appendBuffered(event.wireName(), step, section, attempt, data);
+    }
+
     /**
      * Appends one event (data masked) and writes it without an fsync of its own: it reaches the
      * disk with the next {@link #append} (whose fsync covers every byte before it) or with
@@ -132,7 +145,12 @@ public final class Journal implements Closeable {
     @SuppressWarnings("unchecked")
     private JournalEvent write(String event, String step, String section, Integer attempt, Map<String, Object> data,
                                boolean force) {
-        Map<String, Object> masked = (Map<String, Object>) masker.maskValue(data == null ? Map.of() : data);
+        Map<String, Object> masked = new java.util.LinkedHashMap<>();
+        if (data != null) {
+            // a Verbatim value is recorded as it is (it holds no secret, only references to them); every other
+            // value has every known secret masked
+            data.forEach((k, v) -> masked.put(k, v instanceof Verbatim vb ? vb.value() : masker.maskValue(v)));
+        }
         String time = TIME.format(Instant.now(clock).truncatedTo(ChronoUnit.MILLIS));
         JournalEvent unsigned = new JournalEvent(seq + 1, time, runId, event, step, section, attempt, operator,
                 masked, lastHash, null);
@@ -140,7 +158,12 @@ public final class Journal implements Closeable {
         JournalEvent e = new JournalEvent(seq + 1, time, runId, event, step, section, attempt, operator, masked,
                 lastHash, hash);
         byte[] line = (e.toLine() + "\n").getBytes(StandardCharsets.UTF_8);
+        long before = -1;
         try {
+            before = channel.position();
+            if (FAIL_AFTER >= 0 && seq >= FAIL_AFTER) {
+                throw new IOException("No space left on device (injected by cutover.test.failJournalAfterEvent)");
+            }
             ByteBuffer buf = ByteBuffer.wrap(line);
             while (buf.hasRemaining()) {
                 channel.write(buf);
@@ -149,7 +172,17 @@ public final class Journal implements Closeable {
                 channel.force(false);
             }
         } catch (IOException ex) {
-            throw new UncheckedIOException("cannot write the journal " + file + ": " + ex.getMessage(), ex);
+            // cut off whatever part of the line reached the file, so the journal stays a valid chain that a
+            // later resume can append to
+            if (before >= 0) {
+                try {
+                    channel.truncate(before);
+                    channel.position(before);
+                } catch (IOException ignored) {
+                    // the line may stay torn; resume cuts a torn last line off and reports it
+                }
+            }
+            throw new JournalWriteException(file, ex);
         }
         unforced = !force;
         seq++;

@@ -15,9 +15,9 @@ import java.util.Map;
  * Says in plain words what a rollback left different: "after rollback of step trust-target-ca: store
  * truststore.p12 still has 'Demo RDS Root CA RSA2048 G1' (truststore-entries)".
  */
-final class Leftovers {
-    static final String BEFORE = "before";
-    static final String AFTER = "after";
+public final class Leftovers {
+    public static final String BEFORE = "before";
+    public static final String AFTER = "after";
 
     private Leftovers() {
     }
@@ -26,7 +26,7 @@ final class Leftovers {
      * The facts with the labels the comparison uses, and with a parsed HTTP body compared in its parsed
      * form only (the raw text repeats it, timings included).
      */
-    static EnvironmentFacts label(String name, EnvironmentFacts f) {
+    public static EnvironmentFacts label(String name, EnvironmentFacts f) {
         Map<String, StepFact> steps = new LinkedHashMap<>();
         f.steps().forEach((id, s) -> {
             Map<String, Object> out = new LinkedHashMap<>(s.outputs());
@@ -38,7 +38,7 @@ final class Leftovers {
         return new EnvironmentFacts(name, f.source(), steps);
     }
 
-    static List<String> describe(String injectedAt, List<Difference> diffs, List<Gap> gaps, EnvironmentFacts after) {
+    public static List<String> describe(String injectedAt, List<Difference> diffs, List<Gap> gaps, EnvironmentFacts after) {
         String prefix = injectedAt == null ? "" : "after rollback of step " + injectedAt + ": ";
         List<String> out = new ArrayList<>();
         for (Difference d : diffs) {

@@ -156,7 +156,7 @@ public final class RunbookDocs {
         if (s.noUndo() != null) {
             return "none, by design: " + s.noUndo();
         }
-        return registry.find(s.uses()).filter(StepType::hasBuiltInUndo).isPresent()
+        return registry.find(s.uses()).filter(t -> t instanceof dev.cutover.spi.Undoable).isPresent()
                 ? "undo built in: `" + s.uses() + "` restores what it changed from the record it journals first"
                 : "none declared";
     }

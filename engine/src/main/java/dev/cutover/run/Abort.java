@@ -12,18 +12,36 @@ import java.util.concurrent.TimeUnit;
 public final class Abort {
     private final CountDownLatch requested = new CountDownLatch(1);
     private volatile boolean rollingBack;
+    private volatile String reason = "interrupted by the operator";
 
     /**
-     * Requests an abort.
+     * Requests an abort by the operator (Ctrl-C).
      *
      * @return false when refused because rollback is in progress
      */
     public boolean request() {
+        return request("interrupted by the operator (Ctrl-C)");
+    }
+
+    /**
+     * Requests an abort, saying what asked for it ("terminated by SIGTERM").
+     *
+     * @return false when refused because rollback is in progress
+     */
+    public synchronized boolean request(String why) {
         if (rollingBack) {
             return false;
         }
+        if (requested.getCount() > 0) {
+            reason = why;
+        }
         requested.countDown();
         return true;
+    }
+
+    /** What stopped the run, for the journal and the console ("interrupted by the operator (Ctrl-C)"). */
+    public String describe() {
+        return reason;
     }
 
     public boolean requested() {

@@ -1,21 +1,28 @@
 package dev.cutover.run;
 
+import dev.cutover.spi.Approval;
+import dev.cutover.spi.Check;
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
-import dev.cutover.spi.Intent;
+import dev.cutover.spi.OutputSpec;
 import dev.cutover.spi.Plan;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
 import dev.cutover.spi.StepResult;
-import dev.cutover.spi.StepType;
+import dev.cutover.spi.Traits;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code approval}: stops the run until enough people approve (on a terminal, or with
- * {@code --approve ID}); the engine answers it through {@link Approver}. Allowed in {@code steps} only.
+ * {@code --approve ID}); a refusal undoes what ran before it and ends the run {@code REFUSED}. It changes
+ * nothing, so it has nothing to undo. Allowed in {@code steps} only ({@link Traits#GATE}).
  */
-public final class ApprovalStep implements StepType {
+public final class ApprovalStep implements Check {
     public static final String ID = "approval";
 
     @Override
@@ -35,8 +42,13 @@ public final class ApprovalStep implements StepType {
     }
 
     @Override
-    public boolean readOnly() {
-        return false;
+    public List<OutputSpec> outputs() {
+        return List.of(OutputSpec.list("approvals", "who approved, when and why: {approver, time, reason}"));
+    }
+
+    @Override
+    public Set<String> traits() {
+        return Set.of(Traits.GATE);
     }
 
     @Override
@@ -46,17 +58,18 @@ public final class ApprovalStep implements StepType {
     }
 
     @Override
-    public StepResult apply(StepContext ctx, Intent intent) throws StepFailedException {
-        throw new StepFailedException("approval steps are answered by the engine");
-    }
-
-    @Override
-    public boolean hasBuiltInUndo() {
-        return true;
-    }
-
-    @Override
-    public StepResult undo(StepContext ctx, Intent intent) {
-        return StepResult.unchanged("an approval has nothing to undo", java.util.Map.of());
+    public StepResult check(StepContext ctx) throws StepFailedException, InterruptedException {
+        int required = (int) ctx.inputs().integer("approvals");
+        List<Approval> given = ctx.approve(ctx.inputs().string("message"), required);
+        List<Map<String, Object>> rec = new ArrayList<>();
+        for (Approval a : given) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("approver", a.approver());
+            m.put("time", a.time());
+            m.put("reason", a.reason());
+            rec.add(m);
+        }
+        return StepResult.done(Map.of("approvals", rec), "approved by "
+                + String.join(", ", given.stream().map(Approval::approver).toList()));
     }
 }

@@ -1,6 +1,8 @@
 package dev.cutover.run;
 
+import dev.cutover.journal.EventType;
 import dev.cutover.journal.Journal;
+import dev.cutover.journal.JournalWriteException;
 import dev.cutover.plugin.StepTypeRegistry;
 import dev.cutover.runbook.Runbook;
 import dev.cutover.runbook.Section;
@@ -60,19 +62,20 @@ public final class Engine {
         Path runDir = options.stateDirectory().resolve("runs").resolve(runId);
         Instant started = Instant.now();
         try (Journal journal = Journal.create(runDir, runId, options.operator(), masker)) {
-            journal.append("run.started", null, null, null, header(rb, params, options));
+            journal.append(EventType.RUN_STARTED, null, null, null, header(rb, params, options));
             listener.runStarted(runId, rb.name(), options.dryRun());
-            RunState state = new RunState(rb, params, options, masker, listener, abort, journal, runDir, runId,
-                    new StepExecutor(journal, listener, masker, runDir, runId, abort, options.approver()).registry(registry),
-                    registry);
+            RunContext rc = new RunContext(journal, runId, runDir, RunContext.baseOf(rb), registry, masker, listener,
+                    abort, options.approver());
+            StepRunner runner = new StepRunner(rc);
+            RunState state = new RunState(rb, params, options, runner);
             Gates.Passed gates = options.dryRun() ? new Gates.Passed(null, null)
                     : Gates.check(rb, params, options, journal, runId, runDir, masker);
             try {
-                RunOutcome o = gates.refused() ? state.done(started, RunStatus.REFUSED, gates.refusal(), List.of())
-                        : state.execute(started);
-                return finish(journal, state, gates, started, o);
+                return finish(state, gates, started, () -> gates.refused()
+                        ? state.done(started, RunStatus.REFUSED, gates.refusal(), List.of(), "")
+                        : state.execute(started));
             } finally {
-                state.executor().shutdown();
+                runner.shutdown();
                 if (gates.lock() != null) {
                     gates.lock().close();
                 }
@@ -80,21 +83,69 @@ public final class Engine {
         }
     }
 
-    /** Releases the lock (journaled), writes run.finished and tells the listener. */
-    static RunOutcome finish(Journal journal, RunState state, Gates.Passed gates, Instant started, RunOutcome o)
-            throws IOException {
-        if (gates.lock() != null) {
-            gates.lock().close();
-            journal.append("lock.released", null, null, null, Map.of());
+    /** The body of a run, a resume or a later rollback. */
+    interface Body {
+        RunOutcome run();
+    }
+
+    /**
+     * Runs the body, then releases the lock (journaled), writes run.finished and tells the listener. When
+     * the journal cannot be written (a full disk), the run stops before its next change: it rolls back
+     * what it still can journal, and ends {@link RunStatus#STOPPED} telling the operator to free space and
+     * resume.
+     */
+    static RunOutcome finish(RunState state, Gates.Passed gates, Instant started, Body body) throws IOException {
+        RunOutcome o;
+        try {
+            o = body.run();
+        } catch (JournalWriteException e) {
+            return stopped(state, started, e);
         }
-        Map<String, Object> fin = new LinkedHashMap<>();
-        fin.put("status", o.status().name());
-        fin.put("exit_code", o.exitCode());
-        fin.put("duration_ms", Duration.between(started, o.finished()).toMillis());
-        fin.put("reason", o.reason());
-        fin.put("manual_actions", o.manualActions());
-        journal.append("run.finished", null, null, null, fin);
-        state.listener().runFinished(o);
+        Journal journal = state.journal();
+        try {
+            if (gates.lock() != null) {
+                gates.lock().close();
+                journal.append(EventType.LOCK_RELEASED, null, null, null, Map.of());
+            }
+            Map<String, Object> fin = new LinkedHashMap<>();
+            fin.put("status", o.status().name());
+            fin.put("exit_code", o.exitCode());
+            fin.put("duration_ms", Duration.between(started, o.finished()).toMillis());
+            fin.put("reason", o.reason());
+            fin.put("manual_actions", o.manualActions());
+            if (!o.revalidation().isEmpty()) {
+                fin.put("revalidation", o.revalidation());
+            }
+            journal.append(EventType.RUN_FINISHED, null, null, null, fin);
+        } catch (JournalWriteException e) {
+            return stopped(state, started, e);
+        }
+        state.rc().listener().runFinished(o);
+        return o;
+    }
+
+    private static RunOutcome stopped(RunState state, Instant started, JournalWriteException e) {
+        String why = "the journal could not be written (" + state.masker().mask(String.valueOf(
+                e.getCause() == null ? e.getMessage() : e.getCause().getMessage())) + ")";
+        boolean changed = !state.completed().isEmpty();
+        if (changed && !state.rc().abort().rollingBack()) {
+            try {
+                // the disk may have room again for the few events an undo needs; nothing changes unless its
+                // undo.started is on disk first
+                RunOutcome o = new Rollback(state).run(started, why);
+                state.rc().listener().runFinished(o);
+                return o;
+            } catch (JournalWriteException again) {
+                // still full: stop here
+            }
+        }
+        List<String> manual = new ArrayList<>();
+        manual.add("free space on the file system of " + e.file().getParent() + " (or fix the I/O error), then run "
+                + "'cutover resume " + state.rc().runId() + "': it " + (changed ? "rolls back the changes already made"
+                : "continues the run") + " from the journal, which holds every event up to the failure");
+        RunOutcome o = state.done(started, RunStatus.STOPPED, why + "; the run stopped before its next change",
+                manual, "");
+        state.rc().listener().runFinished(o);
         return o;
     }
 

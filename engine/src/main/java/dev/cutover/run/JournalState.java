@@ -15,11 +15,23 @@ import java.util.Set;
  * which one is in doubt, whether rollback had started and what it undid, and how it ended.
  */
 final class JournalState {
-    /** A completed (or in-doubt) mutating step and the intent journaled before it. */
-    record Done(String stepId, Map<String, Object> intent) {
+    /**
+     * A completed (or in-doubt) mutating step and what was journaled before it changed anything.
+     *
+     * @param stepId     the step
+     * @param intent     its type's intent (what a built-in undo needs)
+     * @param inputs     its resolved inputs as recorded (secrets as references); null in older journals
+     * @param undoInputs its runbook undo's resolved inputs as recorded; null when none or in older journals
+     */
+    record Done(String stepId, Map<String, Object> intent, Map<String, Object> inputs, Map<String, Object> undoInputs) {
+        Done(String stepId, Map<String, Object> intent) {
+            this(stepId, intent, null, null);
+        }
     }
 
     final Map<String, Object> header;
+    /** The preflight checks' facts before the change, by step id. */
+    final Map<String, dev.cutover.drift.StepFact> preflightFacts = new LinkedHashMap<>();
     final Map<String, Map<String, Object>> outputs = new LinkedHashMap<>();
     final List<Done> completed = new ArrayList<>();
     final Set<String> finishedSteps = new LinkedHashSet<>();
@@ -31,11 +43,13 @@ final class JournalState {
     boolean reachedSteps;
     String finishedStatus;
     String finishedTime;
+    /** The lock key the run held, if any. */
+    String lockKey;
 
     @SuppressWarnings("unchecked")
     JournalState(List<JournalEvent> events) {
         this.header = events.isEmpty() ? Map.of() : events.get(0).data();
-        Map<String, Map<String, Object>> intents = new LinkedHashMap<>();
+        Map<String, Done> intents = new LinkedHashMap<>();
         for (JournalEvent e : events) {
             String step = e.step();
             String section = e.section() == null ? "" : e.section();
@@ -46,8 +60,22 @@ final class JournalState {
                 case "step.intent" -> {
                     if (section.equals("steps")) {
                         Object u = e.data().get("undo");
-                        intents.put(step, u instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of());
-                        inDoubt = new Done(step, intents.get(step));
+                        Object in = e.data().get("inputs");
+                        Object ui = e.data().get("undo_inputs");
+                        intents.put(step, new Done(step, u instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of(),
+                                in instanceof Map<?, ?> m2 ? (Map<String, Object>) m2 : null,
+                                ui instanceof Map<?, ?> m3 ? (Map<String, Object>) m3 : null));
+                        inDoubt = intents.get(step);
+                    }
+                }
+                case "step.probed" -> {
+                    // a change that failed after its intent and that its probe could not rule out is undone
+                    if (inDoubt != null && inDoubt.stepId().equals(step)) {
+                        inDoubt = null;
+                    }
+                    if (section.equals("steps") && !"NOT_DONE".equals(e.data().get("result")) && intents.containsKey(step)
+                            && completed.stream().noneMatch(d -> d.stepId().equals(step))) {
+                        completed.add(intents.get(step));
                     }
                 }
                 case "step.succeeded", "step.unchanged" -> {
@@ -57,7 +85,11 @@ final class JournalState {
                         finishedSteps.add(step);
                     }
                     if (section.equals("steps") && intents.containsKey(step)) {
-                        completed.add(new Done(step, intents.get(step)));
+                        completed.add(intents.get(step));
+                    }
+                    if (section.equals("preflight")) {
+                        preflightFacts.put(step, new dev.cutover.drift.StepFact(step, dev.cutover.drift.StepFact.OK, "",
+                                outputs.get(step)));
                     }
                     if (inDoubt != null && inDoubt.stepId().equals(step)) {
                         inDoubt = null;
@@ -67,18 +99,22 @@ final class JournalState {
                     if (section.equals("steps")) {
                         finishedSteps.add(step);
                     }
+                    if (section.equals("preflight")) {
+                        preflightFacts.put(step, new dev.cutover.drift.StepFact(step, dev.cutover.drift.StepFact.SKIPPED,
+                                "", Map.of()));
+                    }
                 }
                 case "step.failed" -> {
                     if (!Boolean.TRUE.equals(e.data().get("will_retry"))
                             && (section.equals("steps") || section.equals("validate"))) {
                         failedStep = step;
                         failureReason = section + " step '" + step + "' failed: " + e.dataString("error");
-                        if (inDoubt != null && inDoubt.stepId().equals(step)) {
-                            inDoubt = null;
-                        }
+                        // a change that failed after its intent stays in doubt until its probe is journaled
+                        // (step.probed); a crash in between leaves the decision to resume
                     }
                 }
                 case "fault.injected" -> failureReason = e.dataString("reason");
+                case "lock.acquired", "lock.taken-over" -> lockKey = e.dataString("key");
                 case "rollback.started" -> {
                     rollingBack = true;
                     failureReason = e.dataString("reason");

@@ -1,33 +1,41 @@
 package dev.cutover.run;
 
+import dev.cutover.journal.EventType;
 import dev.cutover.journal.Journal;
+import dev.cutover.journal.JournalEvent;
+import dev.cutover.journal.JournalReader;
 import dev.cutover.journal.JournalVerifier;
 import dev.cutover.plugin.StepTypeRegistry;
-import dev.cutover.runbook.RetryPolicy;
 import dev.cutover.runbook.Runbook;
-import dev.cutover.runbook.Section;
 import dev.cutover.runbook.StepDef;
 import dev.cutover.secrets.Masker;
-import dev.cutover.spi.Inputs;
 import dev.cutover.spi.Intent;
 import dev.cutover.spi.ProbeResult;
 import dev.cutover.spi.StepFailedException;
 import dev.cutover.spi.StepType;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Runs that start from a journal: {@code cutover resume} after a crash (continue, or finish the
  * rollback that was under way) and {@code cutover rollback} of a run that succeeded earlier.
  */
 public final class Recovery {
+    /** Created in a run's directory by the one rollback that undoes it; names that rollback's run. */
+    public static final String ROLLED_BACK_BY = "rolled-back-by";
     private final StepTypeRegistry registry;
 
     public Recovery(StepTypeRegistry registry) {
@@ -40,6 +48,17 @@ public final class Recovery {
 
         public RefusedException(String message) {
             super(message);
+        }
+    }
+
+    /** The rollback that undid a run, if one was started: its run id. */
+    public static Optional<String> rolledBackBy(Path runDir) {
+        try {
+            Path f = runDir.resolve(ROLLED_BACK_BY);
+            return Files.isRegularFile(f) ? Optional.of(Files.readString(f, StandardCharsets.UTF_8).strip())
+                    : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 
@@ -57,50 +76,71 @@ public final class Recovery {
                         + journal.runId() + "'" : "") + "; nothing to resume");
             }
             checkRunbook(js, rb, force);
-            RunState state = state(rb, params, options, masker, listener, abort, journal, runDir);
-            restore(state, js, rb);
-            Map<String, Object> resumed = new LinkedHashMap<>();
-            resumed.put("torn_tail_removed", journal.repairedTail() == null ? null : masker.mask(journal.repairedTail()));
-            resumed.put("rolling_back", js.mustRollBack());
-            if (js.inDoubt != null) {
-                resumed.put("in_doubt", js.inDoubt.stepId());
-                ProbeResult decided = decide(state, js.inDoubt, rb, resolver);
-                resumed.put("decision", decided.name());
-                if (decided == ProbeResult.UNKNOWN) {
-                    journal.append("resume.refused", js.inDoubt.stepId(), "steps", null, resumed);
-                    throw new RefusedException("step '" + js.inDoubt.stepId() + "' is in doubt: its intent was "
-                            + "journaled but not its outcome, and no probe can tell whether it took effect. Check the "
-                            + "system, then rerun with --assume done or --assume not-done");
+            StepRunner runner = new StepRunner(new RunContext(journal, journal.runId(), runDir, RunContext.baseOf(rb),
+                    registry, masker, listener, abort, options.approver()));
+            RunState state = new RunState(rb, params, options, runner);
+            try {
+                restore(state, js, rb);
+                Map<String, Object> resumed = new LinkedHashMap<>();
+                resumed.put("torn_tail_removed", journal.repairedTail() == null ? null
+                        : masker.mask(journal.repairedTail()));
+                resumed.put("rolling_back", js.mustRollBack());
+                if (js.inDoubt != null) {
+                    resumed.put("in_doubt", js.inDoubt.stepId());
+                    ProbeResult decided = decide(state, js.inDoubt, rb, resolver);
+                    resumed.put("decision", decided.name());
+                    if (decided == ProbeResult.UNKNOWN) {
+                        journal.append(EventType.RESUME_REFUSED, js.inDoubt.stepId(), "steps", null, resumed);
+                        throw new RefusedException("step '" + js.inDoubt.stepId() + "' is in doubt: its intent was "
+                                + "journaled but not its outcome, and no probe can tell whether it took effect. Check "
+                                + "the system, then rerun with --assume done or --assume not-done");
+                    }
+                    if (decided == ProbeResult.DONE && state.completed().stream()
+                            .noneMatch(e -> e.step().id().equals(js.inDoubt.stepId()))) {
+                        addCompleted(state, rb, js.inDoubt, Map.of());
+                        js.finishedSteps.add(js.inDoubt.stepId());
+                    }
                 }
-                if (decided == ProbeResult.DONE) {
-                    addCompleted(state, rb, js.inDoubt, Map.of());
-                    js.finishedSteps.add(js.inDoubt.stepId());
+                journal.append(EventType.RUN_RESUMED, null, null, null, resumed);
+                listener.runStarted(journal.runId(), rb.name(), false);
+                if (journal.repairedTail() != null) {
+                    listener.note("journal", "removed a torn last line left by the crash (journaled in run.resumed)");
                 }
+                Gates.Passed gates = lock(rb, params, options, journal, runDir, masker);
+                try {
+                    return Engine.finish(state, gates, started, () -> {
+                        if (gates.refused()) {
+                            return state.done(started, RunStatus.REFUSED, gates.refusal(), List.of(), "");
+                        }
+                        if (js.mustRollBack()) {
+                            state.alreadyUndone(js.undone);
+                            return new Rollback(state).run(started, js.failureReason == null ? "run was rolling back "
+                                    + "when it stopped" : js.failureReason);
+                        }
+                        if (!js.reachedSteps) {
+                            return state.execute(started);
+                        }
+                        state.skip(js.finishedSteps);
+                        return state.forward(started);
+                    });
+                } finally {
+                    if (gates.lock() != null) {
+                        gates.lock().close();
+                    }
+                }
+            } finally {
+                runner.shutdown();
             }
-            journal.append("run.resumed", null, null, null, resumed);
-            listener.runStarted(journal.runId(), rb.name(), false);
-            if (journal.repairedTail() != null) {
-                listener.note("journal", "removed a torn last line left by the crash (journaled in run.resumed)");
-            }
-            Gates.Passed gates = lock(rb, params, options, journal, runDir, masker);
-            return finish(state, journal, gates, started, () -> {
-                if (js.mustRollBack()) {
-                    state.alreadyUndone(js.undone);
-                    return new Rollback(state).run(started, js.failureReason == null ? "run was rolling back when it "
-                            + "stopped" : js.failureReason);
-                }
-                if (!js.reachedSteps) {
-                    return state.execute(started);
-                }
-                state.skip(js.finishedSteps);
-                return state.forward(started);
-            });
         } finally {
             journal.close();
         }
     }
 
-    /** Undoes a run that finished SUCCEEDED, in a new run whose journal names the original. */
+    /**
+     * Undoes a run that finished SUCCEEDED, in a new run whose journal names the original: once per run,
+     * with the values the original run recorded before each change, and only while no later run of the
+     * same runbook or lock succeeded after it (unless forced).
+     */
     public RunOutcome rollback(Path originalRunDir, Runbook rb, Map<String, Object> params, RunOptions options,
                                Masker masker, RunListener listener, Abort abort, String reason, boolean force)
             throws IOException, RefusedException {
@@ -111,8 +151,15 @@ public final class Recovery {
                     + "); its undo records cannot be trusted");
         }
         JournalState js = new JournalState(v.events());
+        String originalId = v.events().get(0).run();
+        Optional<String> earlier = rolledBackBy(originalRunDir);
+        if (earlier.isPresent()) {
+            throw new RefusedException("run " + originalId + " was already rolled back by run " + earlier.get()
+                    + "; a run is rolled back once (see 'cutover report " + earlier.get() + "'; if that rollback did "
+                    + "not finish, 'cutover resume " + earlier.get() + "')");
+        }
         if (!"SUCCEEDED".equals(js.finishedStatus)) {
-            throw new RefusedException("run " + originalRunDir.getFileName() + " finished "
+            throw new RefusedException("run " + originalId + " finished "
                     + (js.finishedStatus == null ? "nothing yet (use 'cutover resume')" : js.finishedStatus)
                     + "; only a SUCCEEDED run can be rolled back later");
         }
@@ -122,31 +169,101 @@ public final class Recovery {
             throw new RefusedException("the runbook's rollback_window (" + dev.cutover.spi.Durations.format(window)
                     + ") after " + js.finishedTime + " has passed; plan a new forward change instead");
         }
+        List<String> later = laterRuns(options.stateDirectory(), originalId, js);
+        if (!later.isEmpty() && !force) {
+            throw new RefusedException("later runs changed the same thing after run " + originalId + " succeeded: "
+                    + String.join("; ", later) + ". Rolling back the earlier run would undo underneath them; roll "
+                    + "back the later runs first, or pass --force --reason TEXT if you are sure");
+        }
         String runId = Engine.newRunId();
         Path runDir = options.stateDirectory().resolve("runs").resolve(runId);
+        try {
+            Files.writeString(originalRunDir.resolve(ROLLED_BACK_BY), runId + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (FileAlreadyExistsException raced) {
+            throw new RefusedException("run " + originalId + " is being rolled back by run "
+                    + rolledBackBy(originalRunDir).orElse("?") + " already");
+        }
         Instant started = Instant.now();
         try (Journal journal = Journal.create(runDir, runId, options.operator(), masker)) {
             Map<String, Object> header = Engine.header(rb, params, options);
             header.put("mode", "rollback");
-            header.put("of_run", originalRunDir.getFileName().toString());
+            header.put("of_run", originalId);
             header.put("of_run_last_hash", v.last().hash());
             header.put("reason", reason);
-            journal.append("run.started", null, null, null, header);
+            if (!later.isEmpty()) {
+                header.put("forced_over_later_runs", later);
+            }
+            journal.append(EventType.RUN_STARTED, null, null, null, header);
             listener.runStarted(runId, rb.name(), false);
-            RunState state = state(rb, params, options, masker, listener, abort, journal, runDir);
-            restore(state, js, rb);
-            Gates.Passed gates = lock(rb, params, options, journal, runDir, masker);
-            return finish(state, journal, gates, started, () -> new Rollback(state).run(started,
-                    "rollback of run " + originalRunDir.getFileName() + " requested: " + reason));
+            StepRunner runner = new StepRunner(new RunContext(journal, runId, runDir, RunContext.baseOf(rb), registry,
+                    masker, listener, abort, options.approver()));
+            RunState state = new RunState(rb, params, options, runner);
+            // what must be resolved again resolves as in the original run: ${run.dir} is its directory
+            state.interpolateAs(originalId, originalRunDir);
+            try {
+                restore(state, js, rb);
+                Gates.Passed gates = lock(rb, params, options, journal, runDir, masker);
+                try {
+                    return Engine.finish(state, gates, started, () -> gates.refused()
+                            ? state.done(started, RunStatus.REFUSED, gates.refusal(), List.of(), "")
+                            : new Rollback(state).run(started, "rollback of run " + originalId + " requested: "
+                            + reason));
+                } finally {
+                    if (gates.lock() != null) {
+                        gates.lock().close();
+                    }
+                }
+            } finally {
+                runner.shutdown();
+            }
         }
     }
 
-    private RunState state(Runbook rb, Map<String, Object> params, RunOptions options, Masker masker,
-                           RunListener listener, Abort abort, Journal journal, Path runDir) {
-        return new RunState(rb, params, options, masker, listener, abort, journal, runDir, journal.runId(),
-                new StepExecutor(journal, listener, masker, runDir, journal.runId(), abort, options.approver())
-                        .registry(registry),
-                registry);
+    /**
+     * Runs in the same state directory that succeeded after the original finished and share its runbook
+     * or its lock key, as "RUN (runbook, finished TIME)".
+     */
+    private static List<String> laterRuns(Path stateDir, String originalId, JournalState original) {
+        String runbook = String.valueOf(original.header.get("runbook"));
+        String lockKey = original.lockKey;
+        Instant after = Instant.parse(original.finishedTime);
+        List<String> out = new ArrayList<>();
+        Path runs = stateDir.resolve("runs");
+        if (!Files.isDirectory(runs)) {
+            return out;
+        }
+        try (Stream<Path> dirs = Files.list(runs)) {
+            for (Path d : dirs.sorted().toList()) {
+                if (d.getFileName().toString().equals(originalId) || !Files.isRegularFile(d.resolve(Journal.FILE_NAME))) {
+                    continue;
+                }
+                List<JournalEvent> events;
+                try {
+                    events = JournalReader.read(d.resolve(Journal.FILE_NAME)).events();
+                } catch (IOException | RuntimeException e) {
+                    continue;
+                }
+                if (events.isEmpty()) {
+                    continue;
+                }
+                JournalState js = new JournalState(events);
+                Object mode = js.header.get("mode");
+                if (!"SUCCEEDED".equals(js.finishedStatus) || !"run".equals(mode) && !"resume".equals(mode)
+                        || js.finishedTime == null || !Instant.parse(js.finishedTime).isAfter(after)
+                        || rolledBackBy(d).isPresent()) {
+                    continue;
+                }
+                boolean sameRunbook = runbook.equals(String.valueOf(js.header.get("runbook")));
+                boolean sameLock = lockKey != null && lockKey.equals(js.lockKey);
+                if (sameRunbook || sameLock) {
+                    out.add(d.getFileName() + " (" + js.header.get("runbook") + ", finished " + js.finishedTime + ")");
+                }
+            }
+        } catch (IOException e) {
+            return out;
+        }
+        return out;
     }
 
     private static void checkRunbook(JournalState js, Runbook rb, boolean force) throws RefusedException {
@@ -159,25 +276,34 @@ public final class Recovery {
 
     private void restore(RunState state, JournalState js, Runbook rb) {
         js.outputs.forEach(state::restoreOutputs);
+        state.restoreFacts(js.preflightFacts);
         for (JournalState.Done d : js.completed) {
             addCompleted(state, rb, d, js.outputs.getOrDefault(d.stepId(), Map.of()));
         }
     }
 
+    /** A completed change rebuilt from its journaled intent, with the inputs recorded then. */
     private void addCompleted(RunState state, Runbook rb, JournalState.Done d, Map<String, Object> outputs) {
         Optional<StepDef> sd = rb.step(d.stepId());
         if (sd.isEmpty()) {
             return;
         }
         StepType type = registry.find(sd.get().uses()).orElseThrow();
+        Interpolator ip = state.interpolator();
         Map<String, Object> inputs;
+        Map<String, Object> undoInputs = null;
         try {
-            inputs = StepExecutor.withDefaults(type, state.interpolator().resolveAll(sd.get().with()));
+            inputs = d.inputs() != null ? RecordedValues.decodeMap(d.inputs(), ip)
+                    : StepRunner.withDefaults(type, ip.resolveAll(sd.get().with()));
+            if (d.undoInputs() != null) {
+                undoInputs = RecordedValues.decodeMap(d.undoInputs(), ip);
+            }
         } catch (StepFailedException e) {
             inputs = Map.of();
         }
         StepOutcome o = new StepOutcome(d.stepId(), "steps", StepStatus.SUCCEEDED, 1, 0, "", outputs);
-        state.addCompleted(new StepExecutor.Executed(sd.get(), type, o, Intent.of(d.intent()), inputs, true, true));
+        state.addCompleted(new Executed(sd.get(), type, o, Intent.of(d.intent()), inputs, undoInputs, true, true, true,
+                false));
     }
 
     private ProbeResult decide(RunState state, JournalState.Done d, Runbook rb, InDoubtResolver resolver) {
@@ -186,36 +312,26 @@ public final class Recovery {
             return resolver.decide(d.stepId(), "?");
         }
         StepType type = registry.find(sd.uses()).orElseThrow();
-        String how;
-        ProbeResult r;
-        if (sd.probe() != null) {
-            StepType pt = registry.find(sd.probe().uses()).orElseThrow();
-            StepDef probe = new StepDef(sd.id() + "-probe", sd.probe().uses(), "probe of " + sd.id(),
-                    sd.probe().with(), sd.probe().timeout(), RetryPolicy.NONE, null, null, null, null, false,
-                    Section.PREFLIGHT, sd.probe().location());
-            StepExecutor.Executed ex = state.executor().run(probe, pt, "resume", state.interpolator(),
-                    state.conditionVars(), false);
-            r = ex.outcome().status() == StepStatus.FAILED ? ProbeResult.NOT_DONE : ProbeResult.DONE;
-            how = "probe step " + sd.probe().uses();
-        } else {
-            try {
-                Map<String, Object> in = StepExecutor.withDefaults(type, state.interpolator().resolveAll(sd.with()));
-                r = type.probe(new RunStepContext(sd.id(), new Inputs(in, null), state.runDir(), state.runId(),
-                        Optional.empty(), false, state.listener(), state.masker()), Intent.of(d.intent()));
-            } catch (StepFailedException | RuntimeException e) {
-                r = ProbeResult.UNKNOWN;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                r = ProbeResult.UNKNOWN;
-            }
-            how = type.id() + " probe";
-            if (r == ProbeResult.UNKNOWN) {
-                r = resolver.decide(sd.id(), sd.uses());
-                how = "operator (--assume or prompt)";
-            }
+        Interpolator ip = state.interpolator();
+        Map<String, Object> inputs;
+        try {
+            inputs = d.inputs() != null ? RecordedValues.decodeMap(d.inputs(), ip)
+                    : StepRunner.withDefaults(type, ip.resolveAll(sd.with()));
+        } catch (StepFailedException e) {
+            inputs = Map.of();
         }
-        state.journal().append("step.probed", sd.id(), "steps", null, Map.of("result", r.name(), "how", how));
-        state.listener().note(sd.id(), "in doubt after the crash; " + how + " says " + r.name());
+        StepRunner.Probe p = state.runner().probe(sd, type, inputs, Intent.of(d.intent()), ip);
+        ProbeResult r = p.result();
+        String how = p.how();
+        if (r == ProbeResult.UNKNOWN) {
+            r = resolver.decide(sd.id(), sd.uses());
+            how = how + "; then the operator (--assume or prompt)";
+        }
+        if (r != ProbeResult.UNKNOWN) {
+            state.journal().append(EventType.STEP_PROBED, sd.id(), "steps", null, Map.of("result", r.name(),
+                    "how", how, "after", "crash"));
+        }
+        state.rc().listener().note(sd.id(), "in doubt after the crash; " + how + " says " + r.name());
         return r;
     }
 
@@ -224,24 +340,5 @@ public final class Recovery {
         RunOptions noWindow = RunOptions.builder(options.stateDirectory()).operator(options.operator())
                 .environmentVariables(options.environmentVariables()).windows(List.of()).build();
         return Gates.check(rb, params, noWindow, journal, journal.runId(), runDir, masker);
-    }
-
-    /** The body of a recovery run. */
-    interface Body {
-        RunOutcome run();
-    }
-
-    private static RunOutcome finish(RunState state, Journal journal, Gates.Passed gates, Instant started, Body body)
-            throws IOException {
-        try {
-            RunOutcome o = gates.refused() ? state.done(started, RunStatus.REFUSED, gates.refusal(), List.of())
-                    : body.run();
-            return Engine.finish(journal, state, gates, started, o);
-        } finally {
-            state.executor().shutdown();
-            if (gates.lock() != null) {
-                gates.lock().close();
-            }
-        }
     }
 }

@@ -15,9 +15,22 @@ import java.util.List;
  * @param steps         every step, undo and check, in the order they ran
  * @param reason        why it failed or rolled back; empty on success
  * @param manualActions what an operator must still do by hand (ROLLBACK_FAILED); empty otherwise
+ * @param revalidation  after a rollback, what proved the system is back ("3 preflight checks match the facts
+ *                      before the change; 1 health check passed"), or that nothing could be checked; empty
+ *                      when nothing was rolled back
  */
 public record RunOutcome(String runId, RunStatus status, Path runDirectory, Instant started, Instant finished,
-                         List<StepOutcome> steps, String reason, List<String> manualActions) {
+                         List<StepOutcome> steps, String reason, List<String> manualActions, String revalidation) {
+
+    public RunOutcome {
+        revalidation = revalidation == null ? "" : revalidation;
+    }
+
+    /** An outcome without a rollback. */
+    public RunOutcome(String runId, RunStatus status, Path runDirectory, Instant started, Instant finished,
+                      List<StepOutcome> steps, String reason, List<String> manualActions) {
+        this(runId, status, runDirectory, started, finished, steps, reason, manualActions, "");
+    }
 
     public int exitCode() {
         return status.exitCode();

@@ -1,57 +1,77 @@
 package dev.cutover.run;
 
+import dev.cutover.drift.StepFact;
+import dev.cutover.journal.EventType;
 import dev.cutover.journal.Journal;
-import dev.cutover.plugin.StepTypeRegistry;
+import dev.cutover.runbook.Conditions;
 import dev.cutover.runbook.Runbook;
 import dev.cutover.runbook.Section;
 import dev.cutover.runbook.StepDef;
 import dev.cutover.secrets.Masker;
-import dev.cutover.spi.Inputs;
 import dev.cutover.spi.Plan;
 import dev.cutover.spi.StepFailedException;
 import dev.cutover.spi.StepType;
+import dev.cutover.spi.Undoable;
 
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 
-/** The mutable state of one run. */
+/** The state of one run: what ran, what it produced, what must be undone, and the facts before the change. */
 final class RunState {
     private final Runbook rb;
     private final Map<String, Object> params;
     private final RunOptions options;
-    private final Masker masker;
-    private final RunListener listener;
-    private final Abort abort;
-    private final Journal journal;
-    private final Path runDir;
-    private final String runId;
-    private final StepExecutor executor;
-    private final StepTypeRegistry registry;
+    private final StepRunner runner;
     private final List<StepOutcome> outcomes = new ArrayList<>();
     private final Map<String, Map<String, Object>> outputs = new LinkedHashMap<>();
     private final Map<String, Object> stepVars = new LinkedHashMap<>();
-    private final List<StepExecutor.Executed> completed = new ArrayList<>();
+    private final List<Executed> completed = new ArrayList<>();
+    private final Map<String, StepFact> factsBefore = new LinkedHashMap<>();
+    private final Set<String> skip = new HashSet<>();
+    private final Set<String> alreadyUndone = new HashSet<>();
+    private Path interpolationRunDir;
+    private String interpolationRunId;
     private boolean refused;
-    private final java.util.Set<String> skip = new java.util.HashSet<>();
-    private final java.util.Set<String> alreadyUndone = new java.util.HashSet<>();
+
+    RunState(Runbook rb, Map<String, Object> params, RunOptions options, StepRunner runner) {
+        this.rb = rb;
+        this.params = params;
+        this.options = options;
+        this.runner = runner;
+    }
+
+    RunContext rc() {
+        return runner.context();
+    }
 
     /** Steps already finished before a crash: not run again on resume. */
-    void skip(java.util.Collection<String> ids) {
+    void skip(Collection<String> ids) {
         skip.addAll(ids);
     }
 
     /** Steps already undone before a crash. */
-    void alreadyUndone(java.util.Collection<String> ids) {
+    void alreadyUndone(Collection<String> ids) {
         alreadyUndone.addAll(ids);
     }
 
-    java.util.Set<String> alreadyUndone() {
+    Set<String> alreadyUndone() {
         return alreadyUndone;
+    }
+
+    /**
+     * Resolves {@code ${run.id}} and {@code ${run.dir}} as another run's (a later rollback resolves what it
+     * must resolve again with the values of the run it undoes).
+     */
+    void interpolateAs(String runId, Path runDir) {
+        this.interpolationRunId = runId;
+        this.interpolationRunDir = runDir;
     }
 
     /** Restores a step's outputs from the journal (resume, later rollback). */
@@ -60,87 +80,78 @@ final class RunState {
         stepVars.put(id, Map.of("outputs", out, "status", "SUCCEEDED"));
     }
 
+    /** Restores the facts preflight gathered before the change (resume, later rollback). */
+    void restoreFacts(Map<String, StepFact> facts) {
+        factsBefore.putAll(facts);
+    }
+
+    Map<String, StepFact> factsBefore() {
+        return factsBefore;
+    }
+
     boolean refused() {
         return refused;
     }
 
-    RunState(Runbook rb, Map<String, Object> params, RunOptions options, Masker masker, RunListener listener,
-             Abort abort, Journal journal, Path runDir, String runId, StepExecutor executor,
-             StepTypeRegistry registry) {
-        this.rb = rb;
-        this.params = params;
-        this.options = options;
-        this.masker = masker;
-        this.listener = listener;
-        this.abort = abort;
-        this.journal = journal;
-        this.runDir = runDir;
-        this.runId = runId;
-        this.executor = executor;
-        this.registry = registry;
-    }
-
-    void addCompleted(StepExecutor.Executed ex) {
+    void addCompleted(Executed ex) {
         completed.add(ex);
     }
 
     /** Steps then validate, rolling back on failure (also used on resume). */
     RunOutcome forward(Instant started) {
-        String failure = runSection(Section.STEPS, "steps", true);
+        String failure = runSection(Section.STEPS, true);
         if (failure == null) {
-            failure = runSection(Section.VALIDATE, "validate", true);
+            failure = runSection(Section.VALIDATE, true);
         }
         if (failure == null) {
-            return done(started, RunStatus.SUCCEEDED, "", List.of());
+            return done(started, RunStatus.SUCCEEDED, "", List.of(), "");
         }
         return new Rollback(this).run(started, failure);
     }
 
     RunOutcome execute(Instant started) {
-        String failure = runSection(Section.PREFLIGHT, "preflight", true);
+        String failure = runSection(Section.PREFLIGHT, true);
         if (failure != null) {
-            return done(started, RunStatus.PREFLIGHT_FAILED, failure, List.of());
+            return done(started, RunStatus.PREFLIGHT_FAILED, failure, List.of(), "");
         }
         if (options.dryRun()) {
             plan(Section.STEPS);
             plan(Section.VALIDATE);
             plan(Section.ROLLBACK);
-            return done(started, RunStatus.PLANNED, "", List.of());
+            return done(started, RunStatus.PLANNED, "", List.of(), "");
         }
         return forward(started);
     }
 
     /** Runs a section; returns the failure reason, or null. */
-    String runSection(Section section, String name, boolean honourAbort) {
-        List<StepDef> steps = rb.section(section);
+    String runSection(Section section, boolean honourAbort) {
+        return runSection(section, section.key(), rb.section(section), honourAbort);
+    }
+
+    String runSection(Section section, String name, List<StepDef> steps, boolean honourAbort) {
         if (steps.isEmpty()) {
             return null;
         }
-        listener.sectionStarted(name);
-        for (StepDef step : steps) {
+        rc().listener().sectionStarted(name);
+        for (int at = 0; at < steps.size(); at++) {
+            StepDef step = steps.get(at);
             if (skip.contains(step.id()) && section == Section.STEPS) {
                 continue;
             }
-            if (honourAbort && abort.requested()) {
-                return "aborted by the operator before step '" + step.id() + "'";
+            if (honourAbort && rc().abort().requested()) {
+                return rc().abort().describe() + " before step '" + step.id() + "'";
             }
-            int at = steps.indexOf(step);
             List<String> ahead = steps.subList(at + 1, steps.size()).stream()
                     .map(x -> x.id() + " (" + x.uses() + ")").toList();
-            StepExecutor.Executed ex = executeStep(step, name, honourAbort, ahead);
-            if (ex.outcome().message().startsWith(StepExecutor.REFUSED_PREFIX)) {
+            Executed ex = executeStep(step, name, honourAbort, ahead);
+            if (ex.refused()) {
                 refused = true;
             }
             if (ex.outcome().status() == StepStatus.FAILED) {
-                if (ex.mutating() && ex.intentRecorded() && section == Section.STEPS) {
-                    journal.append("step.in-doubt", step.id(), name, null, Map.of("reason",
-                            "the step failed after recording its intent; it is not undone automatically",
-                            "undo", ex.intent().data()));
-                }
                 return name + " step '" + step.id() + "' failed: " + ex.outcome().message();
             }
             if (section == Section.STEPS && step.id().equals(options.failAfterStep())) {
-                journal.append("fault.injected", step.id(), name, null, Map.of("reason",
+                rc().journal().append(EventType.FAULT_INJECTED, step.id(), name, null, Map.of("reason",
                         "rehearsal: failure injected after this step completed"));
                 return "rehearsal: failure injected after step '" + step.id() + "'";
             }
@@ -148,30 +159,38 @@ final class RunState {
         return null;
     }
 
-    StepExecutor.Executed executeStep(StepDef step, String sectionName, boolean honourAbort) {
-        return executeStep(step, sectionName, honourAbort, List.of());
-    }
-
-    StepExecutor.Executed executeStep(StepDef step, String sectionName, boolean honourAbort, List<String> ahead) {
-        StepType type = registry.find(step.uses()).orElseThrow();
-        StepExecutor.Executed ex = executor.run(step, type, sectionName, interpolator(), conditionVars(),
-                honourAbort, ahead);
+    Executed executeStep(StepDef step, String sectionName, boolean honourAbort, List<String> ahead) {
+        Executed ex = runner.run(step, sectionName, interpolator(), conditionVars(), honourAbort, ahead);
         outcomes.add(ex.outcome());
         StepStatus st = ex.outcome().status();
         if (st == StepStatus.SUCCEEDED || st == StepStatus.UNCHANGED) {
             outputs.put(step.id(), ex.outcome().outputs());
             stepVars.put(step.id(), Map.of("outputs", ex.outcome().outputs(), "status", st.name()));
-            if (ex.mutating() && step.section() == Section.STEPS) {
-                completed.add(ex);
-            }
         } else {
             stepVars.put(step.id(), Map.of("outputs", Map.of(), "status", st.name()));
+        }
+        if (step.section() == Section.STEPS && ex.mutating() && ex.mayHaveChanged()) {
+            completed.add(ex);
+        }
+        if (step.section() == Section.PREFLIGHT && "preflight".equals(sectionName)) {
+            factsBefore.put(step.id(), fact(ex.outcome()));
         }
         return ex;
     }
 
+    static StepFact fact(StepOutcome o) {
+        String status = switch (o.status()) {
+            case SUCCEEDED, UNCHANGED -> StepFact.OK;
+            case SKIPPED -> StepFact.SKIPPED;
+            default -> StepFact.FAILED;
+        };
+        return new StepFact(o.id(), status, o.status() == StepStatus.FAILED ? o.message() : "", o.outputs());
+    }
+
     Interpolator interpolator() {
-        return new Interpolator(params, options.environmentVariables(), outputs, runId, runDir, masker);
+        return new Interpolator(params, options.environmentVariables(), outputs,
+                interpolationRunId != null ? interpolationRunId : rc().runId(),
+                interpolationRunDir != null ? interpolationRunDir : rc().runDir(), rc().masker());
     }
 
     Map<String, Object> conditionVars() {
@@ -179,20 +198,31 @@ final class RunState {
         v.put("params", params);
         v.put("env", new LinkedHashMap<>(options.environmentVariables()));
         v.put("steps", stepVars);
-        v.put("run", Map.of("id", runId, "dir", runDir.toString()));
+        v.put("run", Map.of("id", rc().runId(), "dir", rc().runDir().toString()));
         return v;
     }
 
+    /** {@code cutover plan}: what each step would do, honouring {@code when:}; facts run for real. */
     private void plan(Section section) {
         List<StepDef> steps = rb.section(section);
         if (steps.isEmpty()) {
             return;
         }
-        listener.sectionStarted(section.key());
+        rc().listener().sectionStarted(section.key());
         for (StepDef step : steps) {
-            StepType type = registry.find(step.uses()).orElseThrow();
-            if (step.fact() && type.readOnly(step.with())) {
-                executeStep(step, section.key(), true);
+            StepType type = runner.type(step.uses());
+            boolean readOnly = type.readOnly(step.with());
+            if (step.fact() && readOnly) {
+                executeStep(step, section.key(), true, List.of());
+                continue;
+            }
+            String skipped = planCondition(step);
+            if (skipped != null && skipped.startsWith("condition false")) {
+                rc().journal().append(EventType.STEP_SKIPPED, step.id(), section.key(), null, Map.of("when",
+                        step.when(), "reason", "condition is false", "plan", true));
+                rc().listener().planned(section.key(), step.id(), "would skip: " + skipped, List.of());
+                outcomes.add(new StepOutcome(step.id(), section.key(), StepStatus.SKIPPED, 0, 0,
+                        "would skip: " + skipped, Map.of()));
                 continue;
             }
             Plan plan;
@@ -200,82 +230,85 @@ final class RunState {
                 plan = Plan.of("would check with " + step.uses() + " after the change");
             } else {
                 try {
-                    Map<String, Object> in = StepExecutor.withDefaults(type, interpolator().resolveAll(step.with()));
-                    plan = type.plan(new RunStepContext(step.id(), new Inputs(in, null), runDir, runId,
-                            Optional.ofNullable(step.timeout()), true, listener, masker));
+                    Map<String, Object> in = StepRunner.withDefaults(type, interpolator().resolveAll(step.with()));
+                    plan = type.plan(runner.contextFor(step.id(), section.key(), in, step.timeout(), true,
+                            List.of()));
                 } catch (StepFailedException e) {
-                    plan = Plan.of("would run " + step.uses() + " (" + masker.mask(e.getMessage()) + ")");
+                    plan = Plan.of("would run " + step.uses() + " (" + rc().masker().mask(e.getMessage()) + ")");
                 } catch (RuntimeException e) {
                     plan = Plan.of("would run " + step.uses() + " (cannot plan: " + e.getClass().getSimpleName()
                             + ")");
                 }
             }
+            if (skipped != null) {
+                plan = Plan.of(plan.summary() + " (" + skipped + ")", plan.changes());
+            }
             String undo = step.undo() != null ? "undo: " + step.undo().uses()
                     : step.noUndo() != null ? "no undo: " + step.noUndo()
-                    : type.hasBuiltInUndo() && !type.readOnly(step.with()) ? "undo: built-in" : "";
+                    : type instanceof Undoable && !readOnly ? "undo: built-in" : "";
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("uses", step.uses());
             data.put("summary", plan.summary());
             data.put("changes", plan.changes());
             data.put("undo", undo);
-            journal.append("step.planned", step.id(), section.key(), null, data);
-            listener.planned(section.key(), step.id(), masker.mask(plan.summary()),
-                    plan.changes().stream().map(masker::mask).toList());
+            rc().journal().append(EventType.STEP_PLANNED, step.id(), section.key(), null, data);
+            rc().listener().planned(section.key(), step.id(), rc().masker().mask(plan.summary()),
+                    plan.changes().stream().map(rc().masker()::mask).toList());
             outcomes.add(new StepOutcome(step.id(), section.key(), StepStatus.PLANNED, 0, 0,
-                    masker.mask(plan.summary()), Map.of()));
+                    rc().masker().mask(plan.summary()), Map.of()));
         }
     }
 
-    RunOutcome done(Instant started, RunStatus status, String reason, List<String> manual) {
-        return new RunOutcome(runId, status, runDir, started, Instant.now(), List.copyOf(outcomes),
-                masker.mask(reason), manual);
+    /**
+     * A step's condition in a plan: null when it has none or it is true; "condition false: EXPR" when it
+     * is false now; "decided at run time: ..." when it reads what only the run produces.
+     */
+    private String planCondition(StepDef step) {
+        if (step.when() == null) {
+            return null;
+        }
+        try {
+            return Conditions.evaluate(step.when(), conditionVars()) ? null : "condition false: " + step.when();
+        } catch (IllegalArgumentException e) {
+            return "decided at run time: " + step.when();
+        }
+    }
+
+    RunOutcome done(Instant started, RunStatus status, String reason, List<String> manual, String revalidation) {
+        outcomes.addAll(runner.drainUndoOutcomes());
+        return new RunOutcome(rc().runId(), status, rc().runDir(), started, Instant.now(), List.copyOf(outcomes),
+                rc().masker().mask(reason), manual, revalidation);
     }
 
     Runbook runbook() {
         return rb;
     }
 
+    Map<String, Object> params() {
+        return params;
+    }
+
+    RunOptions options() {
+        return options;
+    }
+
     Journal journal() {
-        return journal;
+        return rc().journal();
     }
 
-    Abort abort() {
-        return abort;
-    }
-
-    List<StepExecutor.Executed> completed() {
+    List<Executed> completed() {
         return completed;
     }
 
-    StepExecutor executor() {
-        return executor;
-    }
-
-    RunListener listener() {
-        return listener;
+    StepRunner runner() {
+        return runner;
     }
 
     Masker masker() {
-        return masker;
-    }
-
-    StepTypeRegistry registry() {
-        return registry;
+        return rc().masker();
     }
 
     List<StepOutcome> outcomes() {
         return outcomes;
-    }
-
-    Map<String, Map<String, Object>> outputs() {
-        return outputs;
-    }
-
-    Path runDir() {
-        return runDir;
-    }
-
-    String runId() {
-        return runId;
     }
 }

@@ -72,15 +72,23 @@ final class RunbookChecker {
             if (s.section().readOnly() && !readOnly) {
                 problems.add(new Problem(tree.at(ptr + "/uses"), s.id(), "'" + s.uses() + "' can change things, and "
                         + s.section().key() + " accepts only read-only checks",
-                        "move the step to 'steps'" + (type.get().readOnly() ? "" : ", or, if it only reads, set "
-                                + "'readonly: true' in its inputs where the type allows it")));
+                        "move the step to 'steps'" + (type.get() instanceof dev.cutover.spi.Check
+                                ? ", or, if it only reads, set 'readonly: true' in its inputs" : "")));
+            }
+            if (type.get().traits().contains(dev.cutover.spi.Traits.GATE) && s.section() != Section.STEPS) {
+                problems.add(new Problem(tree.at(ptr + "/uses"), s.id(), "'" + s.uses() + "' asks people and is "
+                        + "allowed in 'steps' only", "move the step to 'steps', before the change it gates"));
+            }
+            if (s.revalidate() && s.section() != Section.VALIDATE) {
+                problems.add(new Problem(tree.keyAt(ptr + "/revalidate"), s.id(), "'revalidate: true' is for "
+                        + "validate steps only", "remove it; after a rollback the preflight checks run again anyway"));
             }
             if (s.fact() && !readOnly) {
                 problems.add(new Problem(s.location(), s.id(), "'fact: true' on a step that can change things",
                         "facts are gathered in dry runs and drift checks; use a read-only step"));
             }
             if (s.section() == Section.STEPS && !readOnly && s.undo() == null && s.noUndo() == null
-                    && !type.get().hasBuiltInUndo()) {
+                    && !(type.get() instanceof dev.cutover.spi.Undoable)) {
                 problems.add(new Problem(s.location(), s.id(), "mutating step has no rollback plan",
                         "add 'undo: { uses: ..., with: ... }' or 'no_undo: \"<why none is needed>\"'"));
             }

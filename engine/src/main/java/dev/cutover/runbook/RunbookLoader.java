@@ -161,7 +161,7 @@ public final class RunbookLoader {
                     call(tree, s.path("undo"), ptr + "/undo"),
                     s.path("no_undo").isTextual() ? s.get("no_undo").asText() : null,
                     call(tree, s.path("probe"), ptr + "/probe"), s.path("fact").asBoolean(false), section,
-                    tree.at(ptr), declaredTraits(s)));
+                    tree.at(ptr), declaredTraits(s), s.path("revalidate").asBoolean(false)));
         }
         return out;
     }

@@ -124,7 +124,7 @@ public final class RunbookSchema {
         }
         if (parts.length == 2) {
             return List.of("id", "uses", "description", "with", "timeout", "retry", "when", "undo", "no_undo",
-                    "probe", "fact", "restarts", "changes");
+                    "probe", "fact", "restarts", "changes", "revalidate");
         }
         if (parts.length == 3 && parts[2].equals("retry")) {
             return List.of("attempts", "delay");

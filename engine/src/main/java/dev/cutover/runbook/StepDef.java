@@ -21,13 +21,23 @@ import java.util.Map;
  * @param location    where it is declared
  * @param traits      what the runbook declares this step does, e.g. {@code restarts:payment-service},
  *                    {@code changes:truststore} (for steps whose type cannot know, such as shell.exec)
+ * @param revalidate  for a validate step: it is a health check that must also pass after a rollback (it
+ *                    checks that the system works, not that the change is in place)
  */
 public record StepDef(String id, String uses, String description, Map<String, Object> with, Duration timeout,
                       RetryPolicy retry, String when, UndoDef undo, String noUndo, UndoDef probe, boolean fact,
-                      Section section, Location location, java.util.Set<String> traits) {
+                      Section section, Location location, java.util.Set<String> traits, boolean revalidate) {
 
     public StepDef {
         traits = traits == null ? java.util.Set.of() : java.util.Set.copyOf(traits);
+    }
+
+    /** A step that is not a re-validation health check. */
+    public StepDef(String id, String uses, String description, Map<String, Object> with, Duration timeout,
+                   RetryPolicy retry, String when, UndoDef undo, String noUndo, UndoDef probe, boolean fact,
+                   Section section, Location location, java.util.Set<String> traits) {
+        this(id, uses, description, with, timeout, retry, when, undo, noUndo, probe, fact, section, location,
+                traits, false);
     }
 
     /** A step without declared traits. */
@@ -35,6 +45,6 @@ public record StepDef(String id, String uses, String description, Map<String, Ob
                    RetryPolicy retry, String when, UndoDef undo, String noUndo, UndoDef probe, boolean fact,
                    Section section, Location location) {
         this(id, uses, description, with, timeout, retry, when, undo, noUndo, probe, fact, section, location,
-                java.util.Set.of());
+                java.util.Set.of(), false);
     }
 }

@@ -2,6 +2,8 @@ package dev.cutover.spi;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -35,4 +37,29 @@ public interface StepContext {
 
     /** Replaces every secret value known to this run with {@code ***}. */
     String mask(String text);
+
+    /**
+     * Asks people to approve (on a terminal, or by {@code --approve}); returns the approvals once
+     * {@code required} distinct approvers agreed.
+     *
+     * @throws StepRefusedException when the approval is denied or cannot be asked for
+     * @since 0.2
+     */
+    default List<Approval> approve(String message, int required) throws StepFailedException, InterruptedException {
+        throw new StepRefusedException("approvals cannot be asked for here");
+    }
+
+    /**
+     * Runs another step type's {@link Check} once as part of this step (a poll of {@code wait.until}),
+     * through the engine's step runner: inputs checked and defaulted, timeout and abort honoured, the
+     * poll journaled.
+     *
+     * @param uses a read-only step type id
+     * @param with its inputs, already resolved
+     * @since 0.2
+     */
+    default StepResult runCheck(String uses, Map<String, Object> with) throws StepFailedException,
+            InterruptedException {
+        throw new StepFailedException("this context cannot run other steps");
+    }
 }

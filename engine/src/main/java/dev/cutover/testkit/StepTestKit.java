@@ -1,6 +1,7 @@
 package dev.cutover.testkit;
 
-import dev.cutover.journal.Journal;
+import dev.cutover.run.RunListener;
+import dev.cutover.run.StepHarness;
 import dev.cutover.journal.JournalEvent;
 import dev.cutover.secrets.Masker;
 import dev.cutover.spi.InputSpec;
@@ -47,7 +48,8 @@ public final class StepTestKit {
     private Path runDirectory;
     private Path baseDirectory;
     private Duration timeout;
-    private Journal journal;
+    private StepHarness harness;
+    private StepHarness.Result last;
     private String stepId = "step-under-test";
 
     private StepTestKit(StepType type) {
@@ -98,129 +100,85 @@ public final class StepTestKit {
 
     /** The plan for the current inputs. */
     public Plan plan() throws StepFailedException {
-        return type.plan(context(true));
+        return harness().plan(stepId, with);
     }
 
-    /** Runs prepare (for mutating types) and apply, journaling intent and outcome as the engine does. */
+    /**
+     * Runs the step through the engine's step runner as a run would: prepare, the intent journaled, apply
+     * (or the check), the timeout, and after a change that fails, its probe.
+     */
     public StepRecording apply() throws InterruptedException {
-        Journal j = journal();
-        StepContext ctx = context(false);
-        int from = j.events().size();
-        j.append("step.started", stepId, "steps", 1, Map.of("uses", type.id()));
-        Intent intent = Intent.none();
+        StepHarness h = harness();
+        int from = h.journal().events().size();
         try {
-            if (!type.readOnly(with)) {
-                intent = type.prepare(ctx);
-                j.append("step.intent", stepId, "steps", 1, Map.of("undo", intent.data()));
-            }
-            StepResult result = type.apply(ctx, intent);
-            j.append(result.changed() ? "step.succeeded" : "step.unchanged", stepId, "steps", 1,
-                    Map.of("outputs", result.outputs(), "message", result.message()));
-            return new StepRecording(true, result.outputs(), null, intent, events(from), j.file(), masker);
+            StepHarness.Result r = h.apply(stepId, with, timeout);
+            last = r;
+            return new StepRecording(r.succeeded(), r.outputs(), r.error(), r.intent(), events(from),
+                    h.journal().file(), masker);
         } catch (StepFailedException e) {
-            j.append("step.failed", stepId, "steps", 1, Map.of("error", String.valueOf(e.getMessage()),
-                    "outputs", e.outputs()));
-            return new StepRecording(false, e.outputs(), masker.mask(e.getMessage()), intent, events(from),
-                    j.file(), masker);
+            return new StepRecording(false, Map.of(), masker.mask(e.getMessage()), Intent.none(), events(from),
+                    h.journal().file(), masker);
         }
     }
 
     /** Runs the type's built-in undo with the intent the given recording journaled. */
     public StepRecording undo(StepRecording applied) throws InterruptedException {
-        Journal j = journal();
-        int from = j.events().size();
-        j.append("undo.started", stepId, "undo", 1, Map.of("undo", applied.intent().data()));
-        try {
-            StepResult r = type.undo(context(false), applied.intent());
-            j.append("undo.succeeded", stepId, "undo", 1, Map.of("outputs", r.outputs()));
-            return new StepRecording(true, r.outputs(), null, applied.intent(), events(from), j.file(), masker);
-        } catch (StepFailedException e) {
-            j.append("undo.failed", stepId, "undo", 1, Map.of("error", String.valueOf(e.getMessage())));
-            return new StepRecording(false, e.outputs(), masker.mask(e.getMessage()), applied.intent(),
-                    events(from), j.file(), masker);
-        }
+        StepHarness h = harness();
+        int from = h.journal().events().size();
+        StepHarness.Result r = h.undo(stepId, resultOf(applied), timeout);
+        return new StepRecording(r.succeeded(), r.outputs(), r.error(), applied.intent(), events(from),
+                h.journal().file(), masker);
     }
 
     /** Asks the type's probe whether the recorded step took effect. */
     public ProbeResult probe(StepRecording applied) throws InterruptedException {
-        return type.probe(context(false), applied.intent());
+        return harness().probe(stepId, resultOf(applied), timeout);
+    }
+
+    private StepHarness.Result resultOf(StepRecording applied) {
+        Map<String, Object> inputs = last != null && last.intent().equals(applied.intent()) ? last.inputs() : with;
+        return new StepHarness.Result(applied.succeeded(), applied.outputs(), applied.error(), applied.intent(),
+                StepHarness.withDefaults(type, inputs));
     }
 
     private List<JournalEvent> events(int from) {
-        List<JournalEvent> all = journal.events();
+        List<JournalEvent> all = harness.journal().events();
         return List.copyOf(all.subList(from, all.size()));
     }
 
-    private Journal journal() {
-        if (journal == null) {
+    private StepHarness harness() {
+        if (harness == null) {
             try {
                 if (runDirectory == null) {
                     runDirectory = Files.createTempDirectory("cutover-testkit-");
+                    TEMPORARY.add(runDirectory);
                 }
-                journal = Journal.create(runDirectory, "testkit-run", "testkit", masker);
+                harness = new StepHarness(type, runDirectory, baseDirectory, masker, new RunListener() {
+                    @Override
+                    public void note(String stepId, String message) {
+                        notes.add(message);
+                    }
+                });
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
-        return journal;
+        return harness;
     }
 
-    private StepContext context(boolean dryRun) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        for (InputSpec spec : type.inputs()) {
-            if (spec.defaultValue() != null) {
-                values.put(spec.name(), spec.defaultValue());
-            }
+    /** Run directories the kit created itself, removed when the JVM ends. */
+    private static final List<Path> TEMPORARY = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> TEMPORARY.forEach(StepTestKit::deleteTree),
+                "cutover-testkit-cleanup"));
+    }
+
+    private static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | RuntimeException ignored) {
+            // best effort: a temporary directory left behind is harmless
         }
-        for (String key : with.keySet()) {
-            boolean declared = type.inputs().stream().anyMatch(s -> s.name().equals(key));
-            if (!declared) {
-                throw new IllegalArgumentException(type.id() + " declares no input '" + key + "'");
-            }
-        }
-        values.putAll(with);
-        Inputs inputs = new Inputs(values, baseDirectory);
-        Path dir = runDirectory != null ? runDirectory : journal().file().getParent();
-        return new StepContext() {
-            @Override
-            public String stepId() {
-                return stepId;
-            }
-
-            @Override
-            public Inputs inputs() {
-                return inputs;
-            }
-
-            @Override
-            public Path runDirectory() {
-                return dir;
-            }
-
-            @Override
-            public String runId() {
-                return "testkit-run";
-            }
-
-            @Override
-            public Optional<Duration> timeout() {
-                return Optional.ofNullable(timeout);
-            }
-
-            @Override
-            public boolean dryRun() {
-                return dryRun;
-            }
-
-            @Override
-            public void note(String message) {
-                notes.add(masker.mask(message));
-            }
-
-            @Override
-            public String mask(String text) {
-                return masker.mask(text);
-            }
-        };
     }
 }

@@ -22,46 +22,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** The linter over in-memory runbooks and stand-in step types that declare their traits. */
 class RunbookLinterTest {
     private static StepType type(String id, boolean readOnly, Set<String> traits, boolean builtInUndo) {
-        return new StepType() {
-            @Override
-            public String id() {
-                return id;
-            }
-
-            @Override
-            public List<InputSpec> inputs() {
-                return List.of(InputSpec.optional("command", InputType.LIST, null, "argv"),
-                        InputSpec.optional("env", InputType.MAP, null, "env"),
-                        InputSpec.optional("name", InputType.STRING, null, "name"),
-                        InputSpec.optional("path", InputType.PATH, null, "path"),
-                        InputSpec.optional("readonly", InputType.BOOL, false, "ro"));
-            }
-
-            @Override
-            public boolean readOnly() {
-                return readOnly;
-            }
-
-            @Override
-            public boolean readOnly(Map<String, Object> rawWith) {
-                return readOnly || Boolean.TRUE.equals(rawWith.get("readonly"));
-            }
-
-            @Override
-            public Set<String> traits() {
-                return traits;
-            }
-
-            @Override
-            public boolean hasBuiltInUndo() {
-                return builtInUndo;
-            }
-
-            @Override
-            public StepResult apply(StepContext context, Intent intent) {
-                return StepResult.done(Map.of());
-            }
-        };
+        List<InputSpec> inputs = List.of(InputSpec.optional("command", InputType.LIST, null, "argv"),
+                InputSpec.optional("env", InputType.MAP, null, "env"),
+                InputSpec.optional("name", InputType.STRING, null, "name"),
+                InputSpec.optional("path", InputType.PATH, null, "path"),
+                InputSpec.optional("readonly", InputType.BOOL, false, "ro"));
+        return readOnly ? dev.cutover.testing.FakeStepTypes.check(id, inputs, traits)
+                : dev.cutover.testing.FakeStepTypes.change(id, inputs, traits, builtInUndo);
     }
 
     private static final StepTypeRegistry REGISTRY = new StepTypeRegistry(List.of(

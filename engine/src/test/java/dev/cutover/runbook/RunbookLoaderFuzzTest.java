@@ -19,35 +19,11 @@ import java.util.Map;
  * short while in {@code mvn verify}; see docs/fuzzing.md for a longer run.
  */
 class RunbookLoaderFuzzTest {
-    private static final StepType EXEC = new StepType() {
-        @Override
-        public String id() {
-            return "test.exec";
-        }
-
-        @Override
-        public List<InputSpec> inputs() {
-            return List.of(InputSpec.required("command", InputType.LIST, "argv").refusingSecrets(),
-                    InputSpec.optional("env", InputType.MAP, null, "env"),
-                    InputSpec.optional("readonly", InputType.BOOL, false, "ro"),
-                    InputSpec.optional("timeout", InputType.DURATION, null, "t"));
-        }
-
-        @Override
-        public boolean readOnly() {
-            return false;
-        }
-
-        @Override
-        public boolean readOnly(Map<String, Object> rawWith) {
-            return Boolean.TRUE.equals(rawWith.get("readonly"));
-        }
-
-        @Override
-        public StepResult apply(StepContext context, Intent intent) {
-            return StepResult.done(Map.of());
-        }
-    };
+    private static final StepType EXEC = dev.cutover.testing.FakeStepTypes.change("test.exec", List.of(
+            InputSpec.required("command", InputType.LIST, "argv").refusingSecrets(),
+            InputSpec.optional("env", InputType.MAP, null, "env"),
+            InputSpec.optional("readonly", InputType.BOOL, false, "ro"),
+            InputSpec.optional("timeout", InputType.DURATION, null, "t")), java.util.Set.of(), false);
     private static final RunbookLoader LOADER = new RunbookLoader(new StepTypeRegistry(List.of(EXEC)));
 
     @FuzzTest(maxDuration = "20s")

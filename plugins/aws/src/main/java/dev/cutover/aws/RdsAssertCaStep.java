@@ -2,11 +2,10 @@ package dev.cutover.aws;
 
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
-import dev.cutover.spi.Intent;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
 import dev.cutover.spi.StepResult;
-import dev.cutover.spi.StepType;
+import dev.cutover.spi.Check;
 import software.amazon.awssdk.services.rds.RdsClient;
 
 import java.util.ArrayList;
@@ -17,7 +16,7 @@ import java.util.Map;
  * {@code aws.rds.assert-ca}: passes only when a DB instance's CA fields both equal the expected CA,
  * its status is available and no CA change or CA rotation maintenance is pending.
  */
-public final class RdsAssertCaStep implements StepType {
+public final class RdsAssertCaStep implements Check {
     private final AwsClients clients;
 
     public RdsAssertCaStep() {
@@ -50,12 +49,7 @@ public final class RdsAssertCaStep implements StepType {
     }
 
     @Override
-    public boolean readOnly() {
-        return true;
-    }
-
-    @Override
-    public StepResult apply(StepContext context, Intent intent) throws StepFailedException {
+    public StepResult check(StepContext context) throws StepFailedException {
         String id = context.inputs().string("db_instance");
         String expected = context.inputs().string("expected_ca");
         try (AwsClients.Handle<RdsClient> rds = clients.rds(clients.target(context.inputs()))) {

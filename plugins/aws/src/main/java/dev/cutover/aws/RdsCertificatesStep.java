@@ -1,11 +1,10 @@
 package dev.cutover.aws;
 
 import dev.cutover.spi.InputSpec;
-import dev.cutover.spi.Intent;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
 import dev.cutover.spi.StepResult;
-import dev.cutover.spi.StepType;
+import dev.cutover.spi.Check;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.Certificate;
 
@@ -16,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code aws.rds.certificates}: lists the region's RDS certificate authorities, their validity and the default. */
-public final class RdsCertificatesStep implements StepType {
+public final class RdsCertificatesStep implements Check {
     private final AwsClients clients;
 
     public RdsCertificatesStep() {
@@ -44,12 +43,7 @@ public final class RdsCertificatesStep implements StepType {
     }
 
     @Override
-    public boolean readOnly() {
-        return true;
-    }
-
-    @Override
-    public StepResult apply(StepContext context, Intent intent) throws StepFailedException {
+    public StepResult check(StepContext context) throws StepFailedException {
         try (AwsClients.Handle<RdsClient> rds = clients.rds(clients.target(context.inputs()))) {
             Rds.Certificates certs = Rds.certificates(rds.client());
             Instant now = Instant.now();

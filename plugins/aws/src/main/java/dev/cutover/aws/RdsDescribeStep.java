@@ -2,11 +2,10 @@ package dev.cutover.aws;
 
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
-import dev.cutover.spi.Intent;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
 import dev.cutover.spi.StepResult;
-import dev.cutover.spi.StepType;
+import dev.cutover.spi.Check;
 import software.amazon.awssdk.services.rds.RdsClient;
 
 import java.util.ArrayList;
@@ -14,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code aws.rds.describe}: reads one DB instance's CA state, pending rotations and engine certificate support. */
-public final class RdsDescribeStep implements StepType {
+public final class RdsDescribeStep implements Check {
     private final AwsClients clients;
 
     public RdsDescribeStep() {
@@ -45,12 +44,7 @@ public final class RdsDescribeStep implements StepType {
     }
 
     @Override
-    public boolean readOnly() {
-        return true;
-    }
-
-    @Override
-    public StepResult apply(StepContext context, Intent intent) throws StepFailedException {
+    public StepResult check(StepContext context) throws StepFailedException {
         String id = context.inputs().string("db_instance");
         try (AwsClients.Handle<RdsClient> rds = clients.rds(clients.target(context.inputs()))) {
             Map<String, Object> out = describe(rds.client(), id);

@@ -9,7 +9,8 @@ import dev.cutover.spi.ProbeResult;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
 import dev.cutover.spi.StepResult;
-import dev.cutover.spi.StepType;
+import dev.cutover.spi.Undoable;
+import dev.cutover.spi.Probeable;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.Certificate;
@@ -29,7 +30,7 @@ import java.util.Set;
  * applied immediately by default) and waits until RDS reports it applied; undo moves it back while
  * the previous CA is still valid.
  */
-public final class RdsSetCaStep implements StepType {
+public final class RdsSetCaStep implements Undoable, Probeable {
     private final AwsClients clients;
 
     public RdsSetCaStep() {
@@ -67,18 +68,8 @@ public final class RdsSetCaStep implements StepType {
     }
 
     @Override
-    public boolean readOnly() {
-        return false;
-    }
-
-    @Override
     public Set<String> traits() {
         return Set.of("changes:database-ca");
-    }
-
-    @Override
-    public boolean hasBuiltInUndo() {
-        return true;
     }
 
     @Override

@@ -8,7 +8,8 @@ import dev.cutover.spi.Plan;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
 import dev.cutover.spi.StepResult;
-import dev.cutover.spi.StepType;
+import dev.cutover.spi.Check;
+import dev.cutover.spi.Change;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.InstanceInformation;
@@ -23,7 +24,7 @@ import java.util.Map;
  * or tag targets, waits for every invocation to finish, and fails when more instances failed than
  * {@code max_errors} allows. Mutating unless {@code readonly: true}; the runbook names its undo.
  */
-public final class SsmRunCommandStep implements StepType {
+public final class SsmRunCommandStep implements Check, Change {
     private final AwsClients clients;
 
     public SsmRunCommandStep() {
@@ -72,11 +73,6 @@ public final class SsmRunCommandStep implements StepType {
     }
 
     @Override
-    public boolean readOnly() {
-        return false;
-    }
-
-    @Override
     public boolean readOnly(Map<String, Object> rawWith) {
         Object r = rawWith == null ? null : rawWith.get("readonly");
         return r != null && (Boolean.TRUE.equals(r) || "true".equalsIgnoreCase(r.toString().trim())
@@ -110,6 +106,11 @@ public final class SsmRunCommandStep implements StepType {
             changes.add("  ? could not list the matching instances: " + e.getMessage());
         }
         return Plan.of("would run " + cmd.document() + " on " + cmd.describeTargets(), changes);
+    }
+
+    @Override
+    public StepResult check(StepContext context) throws StepFailedException, InterruptedException {
+        return apply(context, Intent.none());
     }
 
     @Override

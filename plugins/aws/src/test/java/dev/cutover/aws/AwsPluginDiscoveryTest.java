@@ -36,13 +36,13 @@ class AwsPluginDiscoveryTest {
     @Test
     void onlySetCaAndRunCommandAreMutatingAndSetCaUndoesItself() {
         Map<String, StepType> t = types();
-        assertTrue(t.get("aws.rds.describe").readOnly());
-        assertTrue(t.get("aws.rds.assert-ca").readOnly());
-        assertTrue(t.get("aws.rds.certificates").readOnly());
-        assertFalse(t.get("aws.rds.set-ca").readOnly());
-        assertTrue(t.get("aws.rds.set-ca").hasBuiltInUndo());
+        assertTrue(t.get("aws.rds.describe").readOnly(Map.of()));
+        assertTrue(t.get("aws.rds.assert-ca").readOnly(Map.of()));
+        assertTrue(t.get("aws.rds.certificates").readOnly(Map.of()));
+        assertFalse(t.get("aws.rds.set-ca").readOnly(Map.of()));
+        assertTrue((t.get("aws.rds.set-ca") instanceof dev.cutover.spi.Undoable));
         assertTrue(t.get("aws.rds.set-ca").traits().contains("changes:database-ca"));
-        assertFalse(t.get("aws.ssm.run-command").hasBuiltInUndo());
+        assertFalse((t.get("aws.ssm.run-command") instanceof dev.cutover.spi.Undoable));
     }
 
     @Test

@@ -5,12 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
 import dev.cutover.spi.Inputs;
-import dev.cutover.spi.Intent;
 import dev.cutover.spi.Secret;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
 import dev.cutover.spi.StepResult;
-import dev.cutover.spi.StepType;
+import dev.cutover.spi.Check;
 
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
@@ -31,7 +30,7 @@ import java.util.Optional;
  * one, so it sees what a freshly connecting client sees), checking the status and optionally the
  * body. Retrying is the runbook's {@code retry:}, not this step's.
  */
-public final class CheckStep implements StepType {
+public final class CheckStep implements Check {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
@@ -60,12 +59,7 @@ public final class CheckStep implements StepType {
     }
 
     @Override
-    public boolean readOnly() {
-        return true;
-    }
-
-    @Override
-    public StepResult apply(StepContext context, Intent intent) throws StepFailedException {
+    public StepResult check(StepContext context) throws StepFailedException {
         Inputs in = context.inputs();
         String url = in.string("url");
         String method = in.string("method").toUpperCase(java.util.Locale.ROOT);

@@ -3,11 +3,10 @@ package dev.cutover.postgres;
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
 import dev.cutover.spi.Inputs;
-import dev.cutover.spi.Intent;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
 import dev.cutover.spi.StepResult;
-import dev.cutover.spi.StepType;
+import dev.cutover.spi.Check;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -24,7 +23,7 @@ import java.util.Objects;
  * {@code postgres.query}: runs one SQL query in a read-only transaction and outputs its rows, for
  * facts such as {@code SHOW ssl}; optionally fails unless the first row has the expected values.
  */
-public final class QueryStep implements StepType {
+public final class QueryStep implements Check {
 
     @Override
     public String id() {
@@ -47,12 +46,7 @@ public final class QueryStep implements StepType {
     }
 
     @Override
-    public boolean readOnly() {
-        return true;
-    }
-
-    @Override
-    public StepResult apply(StepContext context, Intent intent) throws StepFailedException {
+    public StepResult check(StepContext context) throws StepFailedException {
         Inputs in = context.inputs();
         String sql = in.string("sql");
         long maxRows = in.integer("max_rows");

@@ -9,7 +9,8 @@ import dev.cutover.spi.ProbeResult;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
 import dev.cutover.spi.StepResult;
-import dev.cutover.spi.StepType;
+import dev.cutover.spi.Undoable;
+import dev.cutover.spi.Probeable;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -27,7 +28,7 @@ import java.util.Set;
  * ones and reloads the server, the local stand-in for rotating an RDS instance's CA. Backs up the
  * current files first; its built-in undo restores them and reloads; its probe compares hashes.
  */
-public final class ServerCertStep implements StepType {
+public final class ServerCertStep implements Undoable, Probeable {
 
     @Override
     public String id() {
@@ -54,18 +55,8 @@ public final class ServerCertStep implements StepType {
     }
 
     @Override
-    public boolean readOnly() {
-        return false;
-    }
-
-    @Override
     public Set<String> traits() {
         return Set.of("changes:database-ca");
-    }
-
-    @Override
-    public boolean hasBuiltInUndo() {
-        return true;
     }
 
     @Override

@@ -3,11 +3,10 @@ package dev.cutover.process;
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
 import dev.cutover.spi.Inputs;
-import dev.cutover.spi.Intent;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
 import dev.cutover.spi.StepResult;
-import dev.cutover.spi.StepType;
+import dev.cutover.spi.Check;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +19,7 @@ import java.util.Optional;
  * else cacerts). With {@code expect_truststore} it fails when the service uses a different store
  * than the environment names, the drift behind the incident this tool exists for.
  */
-public final class InfoStep implements StepType {
+public final class InfoStep implements Check {
 
     @Override
     public String id() {
@@ -41,12 +40,7 @@ public final class InfoStep implements StepType {
     }
 
     @Override
-    public boolean readOnly() {
-        return true;
-    }
-
-    @Override
-    public StepResult apply(StepContext context, Intent intent) throws StepFailedException {
+    public StepResult check(StepContext context) throws StepFailedException {
         Inputs in = context.inputs();
         String name = in.string("name");
         PidFile pidFile = new PidFile(in.path("pid_file"));

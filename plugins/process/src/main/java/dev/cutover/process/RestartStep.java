@@ -7,7 +7,7 @@ import dev.cutover.spi.ProbeResult;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
 import dev.cutover.spi.StepResult;
-import dev.cutover.spi.StepType;
+import dev.cutover.spi.Probeable;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +21,7 @@ import java.util.Set;
  * readiness; the local stand-in for {@code systemctl restart}. A restart has no undo of its own:
  * runbooks say {@code no_undo} and restart again in their rollback section.
  */
-public final class RestartStep implements StepType {
+public final class RestartStep implements Probeable {
 
     @Override
     public String id() {
@@ -38,11 +38,6 @@ public final class RestartStep implements StepType {
         List<InputSpec> specs = new ArrayList<>(ServiceSpec.START_INPUTS);
         specs.add(ServiceSpec.GRACE);
         return List.copyOf(specs);
-    }
-
-    @Override
-    public boolean readOnly() {
-        return false;
     }
 
     /** {@code restarts:{name}}: the service named by the step's {@code name} input is restarted. */

@@ -7,7 +7,8 @@ import dev.cutover.spi.ProbeResult;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
 import dev.cutover.spi.StepResult;
-import dev.cutover.spi.StepType;
+import dev.cutover.spi.Undoable;
+import dev.cutover.spi.Probeable;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +21,7 @@ import java.util.Set;
  * until it is ready (a URL answers, or it writes its port); the local stand-in for
  * {@code systemctl start}. Its built-in undo stops what it started.
  */
-public final class StartStep implements StepType {
+public final class StartStep implements Undoable, Probeable {
 
     @Override
     public String id() {
@@ -37,20 +38,10 @@ public final class StartStep implements StepType {
         return ServiceSpec.START_INPUTS;
     }
 
-    @Override
-    public boolean readOnly() {
-        return false;
-    }
-
     /** {@code restarts:{name}}: the service named by the step's {@code name} input is (re)started. */
     @Override
     public Set<String> traits() {
         return Set.of("restarts:{name}");
-    }
-
-    @Override
-    public boolean hasBuiltInUndo() {
-        return true;
     }
 
     @Override

@@ -7,7 +7,7 @@ import dev.cutover.spi.ProbeResult;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
 import dev.cutover.spi.StepResult;
-import dev.cutover.spi.StepType;
+import dev.cutover.spi.Probeable;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +19,7 @@ import java.util.Set;
  * {@code process.stop}: stops the service a pid file names, with its whole process tree: SIGTERM,
  * then SIGKILL after a grace period; the local stand-in for {@code systemctl stop}.
  */
-public final class StopStep implements StepType {
+public final class StopStep implements Probeable {
 
     @Override
     public String id() {
@@ -34,11 +34,6 @@ public final class StopStep implements StepType {
     @Override
     public List<InputSpec> inputs() {
         return List.of(ServiceSpec.NAME, ServiceSpec.PID_FILE, ServiceSpec.GRACE);
-    }
-
-    @Override
-    public boolean readOnly() {
-        return false;
     }
 
     @Override

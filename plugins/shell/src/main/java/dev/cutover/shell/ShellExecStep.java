@@ -10,7 +10,8 @@ import dev.cutover.spi.Secret;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
 import dev.cutover.spi.StepResult;
-import dev.cutover.spi.StepType;
+import dev.cutover.spi.Check;
+import dev.cutover.spi.Change;
 import org.apache.commons.exec.CommandLine;
 import org.apache.commons.exec.DefaultExecutor;
 import org.apache.commons.exec.ExecuteWatchdog;
@@ -35,7 +36,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * through Apache Commons Exec, with a timeout that kills the whole process tree. Secrets reach the
  * child only through {@code env} or {@code stdin}, never its argv.
  */
-public final class ShellExecStep implements StepType {
+public final class ShellExecStep implements Check, Change {
     static final int TAIL = 16 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -64,11 +65,6 @@ public final class ShellExecStep implements StepType {
     }
 
     @Override
-    public boolean readOnly() {
-        return false;
-    }
-
-    @Override
     public boolean readOnly(Map<String, Object> rawWith) {
         return Boolean.TRUE.equals(rawWith.get("readonly")) || "true".equals(rawWith.get("readonly"));
     }
@@ -83,6 +79,11 @@ public final class ShellExecStep implements StepType {
                     : ctx.mask(String.valueOf(v)))));
         }
         return Plan.of("would run " + in.stringList("command").get(0), changes);
+    }
+
+    @Override
+    public StepResult check(StepContext ctx) throws StepFailedException, InterruptedException {
+        return apply(ctx, Intent.none());
     }
 
     @Override

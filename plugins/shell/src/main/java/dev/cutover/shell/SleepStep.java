@@ -2,19 +2,18 @@ package dev.cutover.shell;
 
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
-import dev.cutover.spi.Intent;
 import dev.cutover.spi.Plan;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
 import dev.cutover.spi.StepResult;
-import dev.cutover.spi.StepType;
+import dev.cutover.spi.Check;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /** {@code wait.sleep}: waits for a fixed time (e.g. to let a cache expire); read-only. */
-public final class SleepStep implements StepType {
+public final class SleepStep implements Check {
 
     @Override
     public String id() {
@@ -32,17 +31,12 @@ public final class SleepStep implements StepType {
     }
 
     @Override
-    public boolean readOnly() {
-        return true;
-    }
-
-    @Override
     public Plan plan(StepContext ctx) throws StepFailedException {
         return Plan.of("would wait " + dev.cutover.spi.Durations.format(ctx.inputs().duration("duration")));
     }
 
     @Override
-    public StepResult apply(StepContext ctx, Intent intent) throws StepFailedException, InterruptedException {
+    public StepResult check(StepContext ctx) throws StepFailedException, InterruptedException {
         Duration d = ctx.inputs().duration("duration");
         Thread.sleep(d.toMillis());
         return StepResult.done(Map.of("slept_ms", d.toMillis()));

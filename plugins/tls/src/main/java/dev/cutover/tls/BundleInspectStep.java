@@ -2,11 +2,10 @@ package dev.cutover.tls;
 
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
-import dev.cutover.spi.Intent;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
 import dev.cutover.spi.StepResult;
-import dev.cutover.spi.StepType;
+import dev.cutover.spi.Check;
 
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -16,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code tls.bundle-inspect}: lists the certificates of a PEM, DER or PKCS#7 file, in file order. */
-public final class BundleInspectStep implements StepType {
+public final class BundleInspectStep implements Check {
 
     @Override
     public String id() {
@@ -35,12 +34,7 @@ public final class BundleInspectStep implements StepType {
     }
 
     @Override
-    public boolean readOnly() {
-        return true;
-    }
-
-    @Override
-    public StepResult apply(StepContext context, Intent intent) throws StepFailedException {
+    public StepResult check(StepContext context) throws StepFailedException {
         Path bundle = context.inputs().path("bundle");
         List<X509Certificate> certs = CertificateReader.read(bundle, "bundle");
         var filter = StoreInputs.subjectFilter(context.inputs(), "subject_matches");

@@ -3,11 +3,10 @@ package dev.cutover.tls;
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
 import dev.cutover.spi.Inputs;
-import dev.cutover.spi.Intent;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
 import dev.cutover.spi.StepResult;
-import dev.cutover.spi.StepType;
+import dev.cutover.spi.Check;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -21,7 +20,7 @@ import java.util.function.Predicate;
 import java.security.cert.X509Certificate;
 
 /** {@code tls.expiry}: asserts no certificate in a store or bundle expires within N days; outputs the soonest expiries. */
-public final class ExpiryStep implements StepType {
+public final class ExpiryStep implements Check {
     private final Clock clock;
 
     /** The step type as ServiceLoader creates it, on the system clock. */
@@ -57,16 +56,11 @@ public final class ExpiryStep implements StepType {
                 InputSpec.optional("show", InputType.INT, 5, "how many of the soonest expiries to output"));
     }
 
-    @Override
-    public boolean readOnly() {
-        return true;
-    }
-
     private record Checked(String alias, X509Certificate cert) {
     }
 
     @Override
-    public StepResult apply(StepContext context, Intent intent) throws StepFailedException {
+    public StepResult check(StepContext context) throws StepFailedException {
         Inputs in = context.inputs();
         if (in.has("store") == in.has("bundle")) {
             throw new StepFailedException("give exactly one of 'store' and 'bundle'");

@@ -3,11 +3,10 @@ package dev.cutover.tls;
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
 import dev.cutover.spi.Inputs;
-import dev.cutover.spi.Intent;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
 import dev.cutover.spi.StepResult;
-import dev.cutover.spi.StepType;
+import dev.cutover.spi.Check;
 
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -17,7 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** {@code tls.handshake}: a new TLS connection (optionally after PostgreSQL's or MySQL's preamble) trusting only a given store. */
-public final class HandshakeStep implements StepType {
+public final class HandshakeStep implements Check {
 
     @Override
     public String id() {
@@ -48,12 +47,7 @@ public final class HandshakeStep implements StepType {
     }
 
     @Override
-    public boolean readOnly() {
-        return true;
-    }
-
-    @Override
-    public StepResult apply(StepContext context, Intent intent) throws StepFailedException {
+    public StepResult check(StepContext context) throws StepFailedException {
         Inputs in = context.inputs();
         String protocol = in.string("protocol").trim().toLowerCase(Locale.ROOT);
         if (!List.of("tls", "postgres", "mysql").contains(protocol)) {

@@ -8,7 +8,8 @@ import dev.cutover.spi.ProbeResult;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
 import dev.cutover.spi.StepResult;
-import dev.cutover.spi.StepType;
+import dev.cutover.spi.Undoable;
+import dev.cutover.spi.Probeable;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code tls.store-backup}: copies a store byte for byte (fsync'd) and outputs the copy's path and SHA-256. */
-public final class StoreBackupStep implements StepType {
+public final class StoreBackupStep implements Undoable, Probeable {
 
     @Override
     public String id() {
@@ -36,16 +37,6 @@ public final class StoreBackupStep implements StepType {
                 InputSpec.required("store", InputType.PATH, "the store file to back up"),
                 InputSpec.optional("destination", InputType.PATH, null,
                         "where to write the copy (must not exist); default <run dir>/backups/<step id>/<file name>"));
-    }
-
-    @Override
-    public boolean readOnly() {
-        return false;
-    }
-
-    @Override
-    public boolean hasBuiltInUndo() {
-        return true;
     }
 
     private static Path destination(StepContext context, Path store) throws StepFailedException {

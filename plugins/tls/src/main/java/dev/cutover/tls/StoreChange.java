@@ -5,7 +5,8 @@ import dev.cutover.spi.ProbeResult;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
 import dev.cutover.spi.StepResult;
-import dev.cutover.spi.StepType;
+import dev.cutover.spi.Undoable;
+import dev.cutover.spi.Probeable;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,7 +21,7 @@ import java.util.Set;
  * byte for byte and records the copy's path and SHA-256 in the intent; every write is atomic; undo
  * restores the copy and checks the hash; probe compares the store's current hash with the backup's.
  */
-abstract class StoreChange implements StepType {
+abstract class StoreChange implements Undoable, Probeable {
     static final String TRAIT = "changes:truststore";
     private final AtomicFiles.Renamer renamer;
 
@@ -29,18 +30,8 @@ abstract class StoreChange implements StepType {
     }
 
     @Override
-    public final boolean readOnly() {
-        return false;
-    }
-
-    @Override
     public Set<String> traits() {
         return Set.of(TRAIT);
-    }
-
-    @Override
-    public final boolean hasBuiltInUndo() {
-        return true;
     }
 
     /** Extra intent data this type's probe needs (expected aliases), computed before any change. */

@@ -3,11 +3,10 @@ package dev.cutover.tls;
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
 import dev.cutover.spi.Inputs;
-import dev.cutover.spi.Intent;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
 import dev.cutover.spi.StepResult;
-import dev.cutover.spi.StepType;
+import dev.cutover.spi.Check;
 
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -18,7 +17,7 @@ import java.util.function.Predicate;
 import javax.security.auth.x500.X500Principal;
 
 /** {@code tls.store-contains}: asserts a store holds given certificates and lists exactly what is missing. */
-public final class StoreContainsStep implements StepType {
+public final class StoreContainsStep implements Check {
 
     @Override
     public String id() {
@@ -46,12 +45,7 @@ public final class StoreContainsStep implements StepType {
     }
 
     @Override
-    public boolean readOnly() {
-        return true;
-    }
-
-    @Override
-    public StepResult apply(StepContext context, Intent intent) throws StepFailedException {
+    public StepResult check(StepContext context) throws StepFailedException {
         Inputs in = context.inputs();
         if (!in.has("sha256") && !in.has("subject") && !in.has("subject_contains") && !in.has("bundle")) {
             throw new StepFailedException("say what the store must contain: give 'sha256', 'subject', "

@@ -1,11 +1,10 @@
 package dev.cutover.tls;
 
 import dev.cutover.spi.InputSpec;
-import dev.cutover.spi.Intent;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
 import dev.cutover.spi.StepResult;
-import dev.cutover.spi.StepType;
+import dev.cutover.spi.Check;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code tls.store-inspect}: lists a keystore's or certificate file's entries, sorted by alias, for checks and drift. */
-public final class StoreInspectStep implements StepType {
+public final class StoreInspectStep implements Check {
 
     @Override
     public String id() {
@@ -29,11 +28,6 @@ public final class StoreInspectStep implements StepType {
     @Override
     public List<InputSpec> inputs() {
         return StoreInputs.storeTriple();
-    }
-
-    @Override
-    public boolean readOnly() {
-        return true;
     }
 
     /** The entry list every store step reports: alias, kind, then the certificate facts. */
@@ -52,7 +46,7 @@ public final class StoreInspectStep implements StepType {
     }
 
     @Override
-    public StepResult apply(StepContext context, Intent intent) throws StepFailedException {
+    public StepResult check(StepContext context) throws StepFailedException {
         CertStore store = StoreInputs.open(context.inputs());
         List<Map<String, Object>> entries = describe(store);
         Map<String, Object> out = new LinkedHashMap<>();

@@ -36,16 +36,16 @@ class StepCatalogTest {
     void readOnlyAndMutatingTypesDeclareThemselvesAndMutatingOnesUndoThemselves() {
         Map<String, StepType> types = loaded();
         for (String id : List.of("tls.bundle-inspect", "tls.store-inspect", "tls.store-contains", "tls.expiry", "tls.handshake")) {
-            assertTrue(types.get(id).readOnly(), id);
+            assertTrue(types.get(id).readOnly(Map.of()), id);
         }
         for (String id : List.of("tls.store-import", "tls.store-remove", "tls.store-restore")) {
             StepType t = types.get(id);
-            assertFalse(t.readOnly(), id);
-            assertTrue(t.hasBuiltInUndo(), id);
+            assertFalse(t.readOnly(Map.of()), id);
+            assertTrue((t instanceof dev.cutover.spi.Undoable), id);
             assertTrue(t.traits().contains("changes:truststore"), id);
         }
-        assertFalse(types.get("tls.store-backup").readOnly());
-        assertTrue(types.get("tls.store-backup").hasBuiltInUndo());
+        assertFalse(types.get("tls.store-backup").readOnly(Map.of()));
+        assertTrue((types.get("tls.store-backup") instanceof dev.cutover.spi.Undoable));
     }
 
     @Test

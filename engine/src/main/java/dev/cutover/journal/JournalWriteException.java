@@ -1,0 +1,25 @@
+package dev.cutover.journal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+
+/**
+ * The journal could not be written (a full disk, an I/O error). The event was not recorded and the file
+ * was cut back to its last whole event, so the run must not change anything more: it stops and is
+ * resumed once the cause is fixed.
+ */
+public final class JournalWriteException extends UncheckedIOException {
+    private static final long serialVersionUID = 1L;
+    private final transient Path file;
+
+    JournalWriteException(Path file, IOException cause) {
+        super("cannot write the journal " + file + ": " + cause.getMessage(), cause);
+        this.file = file;
+    }
+
+    /** The journal file. */
+    public Path file() {
+        return file;
+    }
+}

@@ -1,0 +1,613 @@
+package dev.cutover.run;
+
+import dev.cutover.journal.EventType;
+import dev.cutover.journal.JournalWriteException;
+import dev.cutover.journal.Verbatim;
+import dev.cutover.runbook.Conditions;
+import dev.cutover.runbook.RetryPolicy;
+import dev.cutover.runbook.Section;
+import dev.cutover.runbook.StepDef;
+import dev.cutover.spi.Approval;
+import dev.cutover.spi.Change;
+import dev.cutover.spi.Check;
+import dev.cutover.spi.Durations;
+import dev.cutover.spi.InputSpec;
+import dev.cutover.spi.Inputs;
+import dev.cutover.spi.Intent;
+import dev.cutover.spi.ProbeResult;
+import dev.cutover.spi.Probeable;
+import dev.cutover.spi.StepFailedException;
+import dev.cutover.spi.StepRefusedException;
+import dev.cutover.spi.StepResult;
+import dev.cutover.spi.StepType;
+import dev.cutover.spi.Undoable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs steps, undos, probes and polls, for a run, a rollback, a resume and the plugin test kit alike:
+ * the condition, the inputs (interpolated, defaulted, checked), the intent journaled before a change,
+ * attempts with their delay, the timeout and the operator's abort, and after a change that failed, the
+ * probe that decides whether it must be undone. Every event is journaled before the run goes on.
+ */
+final class StepRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(StepRunner.class);
+    /** The start of an outcome message of a step that people refused. */
+    static final String REFUSED_PREFIX = "approval refused: ";
+    /** The environment variable that tags every process a step starts (see the shell plugin). */
+    static final String PROCESS_TAG_VARIABLE = "CUTOVER_STEP_TAG";
+
+    private final RunContext rc;
+    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "cutover-step");
+        t.setDaemon(true);
+        return t;
+    });
+
+    StepRunner(RunContext rc) {
+        this.rc = rc;
+    }
+
+    RunContext context() {
+        return rc;
+    }
+
+    /** The tag a step's processes carry, journaled with its intent so a resume can find them. */
+    static String processTag(String runId, String stepId) {
+        return runId + "/" + stepId;
+    }
+
+    StepType type(String uses) {
+        return rc.registry().find(uses).orElseThrow(() -> new IllegalStateException("unknown step type '" + uses
+                + "' (the loader should have refused the runbook)"));
+    }
+
+    /** Whether this step (as written) only reads. */
+    boolean readOnly(StepDef step) {
+        return type(step.uses()).readOnly(step.with());
+    }
+
+    /**
+     * Runs a step of a section.
+     *
+     * @param honourAbort whether Ctrl-C stops it (false during a rollback)
+     * @param ahead       the steps after it in its section ("id (uses)"), shown to approvers
+     */
+    Executed run(StepDef step, String section, Interpolator ip, Map<String, Object> conditionVars,
+                 boolean honourAbort, List<String> ahead) {
+        long t0 = System.nanoTime();
+        StepType type = type(step.uses());
+        if (step.when() != null) {
+            boolean go;
+            try {
+                go = Conditions.evaluate(step.when(), conditionVars);
+            } catch (IllegalArgumentException e) {
+                return failedBeforeStart(step, type, section, t0, "condition '" + step.when() + "' cannot be "
+                        + "evaluated: " + mask(e.getMessage()));
+            }
+            if (!go) {
+                rc.journal().append(EventType.STEP_SKIPPED, step.id(), section, null, Map.of("when", step.when(),
+                        "reason", "condition is false"));
+                StepOutcome o = new StepOutcome(step.id(), section, StepStatus.SKIPPED, 0, 0,
+                        "condition false: " + step.when(), Map.of());
+                rc.listener().stepFinished(section, o);
+                return new Executed(step, type, o, Intent.none(), Map.of(), null, false, false, false, false);
+            }
+        }
+        Map<String, Object> inputs;
+        try {
+            inputs = withDefaults(type, ip.resolveAll(step.with()));
+        } catch (StepFailedException e) {
+            return failedBeforeStart(step, type, section, t0, mask(e.getMessage()));
+        }
+        return execute(step, type, section, inputs, ip, honourAbort, ahead, true, t0);
+    }
+
+    /** Runs a step with resolved inputs, as a run would (the test kit). */
+    Executed runResolved(StepDef step, StepType type, String section, Map<String, Object> inputs) {
+        return execute(step, type, section, inputs, null, false, List.of(), true, System.nanoTime());
+    }
+
+    /**
+     * Runs a step whose inputs are already resolved (an undo step with the inputs recorded before the
+     * change). {@code probeOnFailure}: whether a change that fails is probed to decide its undo.
+     */
+    private Executed execute(StepDef step, StepType type, String section, Map<String, Object> inputs,
+                             Interpolator ip, boolean honourAbort, List<String> ahead, boolean probeOnFailure,
+                             long t0) {
+        boolean mutating = !type.readOnly(step.with());
+        RunStepContext ctx = contextFor(step.id(), section, inputs, step.timeout(), false, ahead);
+        Intent intent = Intent.none();
+        Map<String, Object> undoInputs = null;
+        boolean recorded = false;
+        boolean refused = false;
+        int attempts = step.retry().attempts();
+        int attempt = 0;
+        String lastError = "";
+        Map<String, Object> lastOutputs = Map.of();
+        while (attempt < attempts) {
+            attempt++;
+            if (honourAbort && rc.abort().requested()) {
+                lastError = interruption() + " before the attempt started";
+                break;
+            }
+            rc.listener().stepStarted(section, step.id(), attempt);
+            Map<String, Object> started = new LinkedHashMap<>();
+            started.put("uses", step.uses());
+            started.put("inputs", inputs);
+            started.put("mutating", mutating);
+            if (step.timeout() != null) {
+                started.put("timeout_ms", step.timeout().toMillis());
+            }
+            if (!mutating || !recorded) {
+                // the next event is fsync'd before anything can change (a change's intent, or a check's
+                // outcome), and that fsync covers this line too
+                rc.journal().appendBuffered(EventType.STEP_STARTED, step.id(), section, attempt, started);
+            } else {
+                rc.journal().append(EventType.STEP_STARTED, step.id(), section, attempt, started);
+            }
+            try {
+                StepResult r;
+                if (mutating) {
+                    Change change = (Change) type;
+                    if (!recorded) {
+                        intent = call(() -> change.prepare(ctx), step.timeout(), honourAbort);
+                        undoInputs = resolveUndoInputs(step, ip);
+                        rc.journal().append(EventType.STEP_INTENT, step.id(), section, attempt,
+                                intentData(step, type, intent, inputs, undoInputs));
+                        recorded = true;
+                    }
+                    final Intent in = intent;
+                    r = call(() -> change.apply(ctx, in), step.timeout(), honourAbort);
+                } else {
+                    Check check = (Check) type;
+                    r = call(() -> check.check(ctx), step.timeout(), honourAbort);
+                }
+                return succeeded(step, type, section, attempt, t0, r, intent, inputs, undoInputs, mutating, recorded,
+                        ctx.polls());
+            } catch (StepRefusedException e) {
+                refused = true;
+                lastError = REFUSED_PREFIX + mask(e.getMessage());
+                rc.journal().append(EventType.APPROVAL_REFUSED, step.id(), section, attempt, Map.of("reason",
+                        lastError));
+            } catch (StepFailedException e) {
+                lastError = mask(String.valueOf(e.getMessage()));
+                lastOutputs = e.outputs();
+            } catch (TimeoutException e) {
+                lastError = "timed out after " + Durations.format(step.timeout()) + "; the step and its processes "
+                        + "were stopped";
+            } catch (AbortedException e) {
+                lastError = interruption() + "; the step and its processes were stopped";
+            } catch (JournalWriteException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                LOG.debug("step {} failed unexpectedly", step.id(), e);
+                lastError = mask("internal error in " + type.id() + ": " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            }
+            boolean retry = !refused && attempt < attempts && !(honourAbort && rc.abort().requested());
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("error", lastError);
+            data.put("outputs", lastOutputs);
+            data.put("duration_ms", (System.nanoTime() - t0) / 1_000_000);
+            data.put("will_retry", retry);
+            rc.journal().append(EventType.STEP_FAILED, step.id(), section, attempt, data);
+            if (!retry) {
+                break;
+            }
+            rc.listener().note(step.id(), "attempt " + attempt + "/" + attempts + " failed: " + lastError
+                    + "; retrying in " + Durations.format(step.retry().delay()));
+            if (!rc.abort().sleep(step.retry().delay(), honourAbort)) {
+                lastError = interruption() + " while waiting to retry";
+                break;
+            }
+        }
+        boolean mayHaveChanged = false;
+        if (mutating && recorded && probeOnFailure) {
+            mayHaveChanged = probeAfterFailure(step, type, section, inputs, intent, ip);
+        }
+        StepOutcome o = new StepOutcome(step.id(), section, StepStatus.FAILED, Math.max(attempt, 1),
+                (System.nanoTime() - t0) / 1_000_000, lastError, maskMap(lastOutputs));
+        rc.listener().stepFinished(section, o);
+        return new Executed(step, type, o, intent, inputs, undoInputs, mutating, recorded, mayHaveChanged, refused);
+    }
+
+    private Executed succeeded(StepDef step, StepType type, String section, int attempt, long t0, StepResult r,
+                               Intent intent, Map<String, Object> inputs, Map<String, Object> undoInputs,
+                               boolean mutating, boolean recorded, int polls) {
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("outputs", r.outputs());
+        data.put("duration_ms", ms);
+        if (!r.message().isEmpty()) {
+            data.put("message", r.message());
+        }
+        if (polls > 0) {
+            data.put("polls", polls);
+        }
+        rc.journal().append(r.changed() ? EventType.STEP_SUCCEEDED : EventType.STEP_UNCHANGED, step.id(), section,
+                attempt, data);
+        StepOutcome o = new StepOutcome(step.id(), section, r.changed() ? StepStatus.SUCCEEDED : StepStatus.UNCHANGED,
+                attempt, ms, mask(r.message()), maskMap(r.outputs()));
+        rc.listener().stepFinished(section, o);
+        return new Executed(step, type, o, intent, inputs, undoInputs, mutating, recorded, mutating && recorded,
+                false);
+    }
+
+    private Map<String, Object> intentData(StepDef step, StepType type, Intent intent, Map<String, Object> inputs,
+                                           Map<String, Object> undoInputs) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("undo", new Verbatim(RecordedValues.encode(intent.data(), null)));
+        data.put("undo_kind", step.undo() != null ? "step" : step.noUndo() != null ? "none"
+                : type instanceof Undoable ? "built-in" : "none");
+        data.put("inputs", new Verbatim(RecordedValues.encodeMap(inputs, step.with())));
+        if (step.undo() != null) {
+            data.put("undo_uses", step.undo().uses());
+            data.put("undo_inputs", undoInputs == null ? null
+                    : new Verbatim(RecordedValues.encodeMap(undoInputs, step.undo().with())));
+        }
+        data.put("process_tag", processTag(rc.runId(), step.id()));
+        return data;
+    }
+
+    /**
+     * A runbook undo's inputs, resolved now, before the change, so a later rollback uses this run's
+     * values; null when they name outputs that do not exist yet (then they are resolved when undoing).
+     */
+    private Map<String, Object> resolveUndoInputs(StepDef step, Interpolator ip) {
+        if (step.undo() == null) {
+            return null;
+        }
+        try {
+            return withDefaults(type(step.undo().uses()), ip.resolveAll(step.undo().with()));
+        } catch (StepFailedException e) {
+            return null;
+        }
+    }
+
+    /**
+     * After a change failed, timed out or was interrupted once its intent was journaled: did it change
+     * anything? Its runbook {@code probe:} or its type's probe decides; when neither can rule a change
+     * out, it is undone with the others.
+     */
+    private boolean probeAfterFailure(StepDef step, StepType type, String section, Map<String, Object> inputs,
+                                      Intent intent, Interpolator ip) {
+        Probe p = probe(step, type, inputs, intent, ip);
+        boolean undo = p.result() != ProbeResult.NOT_DONE;
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("result", p.result().name());
+        data.put("how", p.how());
+        data.put("after", "failure");
+        data.put("will_undo", undo && (step.undo() != null || type instanceof Undoable));
+        rc.journal().append(EventType.STEP_PROBED, step.id(), section, null, data);
+        rc.listener().note(step.id(), "failed after it may have changed something; " + p.how() + " says "
+                + p.result().name() + (undo ? (step.noUndo() != null ? "; it has no undo (" + step.noUndo() + ")"
+                : "; it will be undone with the others") : "; nothing to undo"));
+        return undo;
+    }
+
+    /** A probe's answer and how it was reached. */
+    record Probe(ProbeResult result, String how) {
+    }
+
+    /** Asks a step's runbook {@code probe:} (passes: done, fails: not done) or its type's probe. */
+    Probe probe(StepDef step, StepType type, Map<String, Object> inputs, Intent intent, Interpolator ip) {
+        if (step.probe() != null) {
+            StepDef probe = new StepDef(step.id() + ".probe", step.probe().uses(), "probe of " + step.id(),
+                    step.probe().with(), step.probe().timeout(), RetryPolicy.NONE, null, null, null, null, false,
+                    Section.PREFLIGHT, step.probe().location());
+            StepType pt = type(probe.uses());
+            if (!(pt instanceof Check)) {
+                return new Probe(ProbeResult.UNKNOWN, "probe step " + probe.uses() + " (not a check)");
+            }
+            Map<String, Object> in;
+            try {
+                in = withDefaults(pt, ip.resolveAll(probe.with()));
+            } catch (StepFailedException e) {
+                return new Probe(ProbeResult.UNKNOWN, "probe step " + probe.uses() + " (" + mask(e.getMessage())
+                        + ")");
+            }
+            Executed ex = execute(probe, pt, "probe", in, ip, false, List.of(), false, System.nanoTime());
+            return new Probe(ex.outcome().status() == StepStatus.FAILED ? ProbeResult.NOT_DONE : ProbeResult.DONE,
+                    "probe step " + probe.uses());
+        }
+        if (type instanceof Probeable p) {
+            RunStepContext ctx = contextFor(step.id(), "probe", inputs, step.timeout(), false, List.of());
+            try {
+                ProbeResult r = call(() -> p.probe(ctx, intent), step.timeout() == null ? Duration.ofMinutes(5)
+                        : step.timeout(), false);
+                return new Probe(r, type.id() + " probe");
+            } catch (StepFailedException | TimeoutException | AbortedException e) {
+                return new Probe(ProbeResult.UNKNOWN, type.id() + " probe (it did not answer)");
+            } catch (JournalWriteException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                LOG.debug("probe of {} failed", step.id(), e);
+                return new Probe(ProbeResult.UNKNOWN, type.id() + " probe (" + e.getClass().getSimpleName() + ")");
+            }
+        }
+        return new Probe(ProbeResult.UNKNOWN, "nothing can tell (" + type.id() + " has no probe and the step no "
+                + "probe:)");
+    }
+
+    /**
+     * Undoes one step: its runbook {@code undo:} with the inputs recorded before the change, or its
+     * type's built-in undo with its intent. Returns the error, or null when it was undone.
+     */
+    String undo(Executed ex, Interpolator ip) {
+        StepDef step = ex.step();
+        long t0 = System.nanoTime();
+        if (step.undo() != null) {
+            StepType ut = type(step.undo().uses());
+            rc.journal().append(EventType.UNDO_STARTED, step.id(), "undo", null, Map.of("kind", "step", "uses",
+                    ut.id()));
+            Map<String, Object> in;
+            try {
+                in = ex.undoInputs() != null ? ex.undoInputs()
+                        : withDefaults(ut, ip.resolveAll(step.undo().with()));
+            } catch (StepFailedException e) {
+                String err = "its inputs cannot be resolved: " + mask(e.getMessage());
+                rc.journal().append(EventType.UNDO_FAILED, step.id(), "undo", null, Map.of("error", err));
+                recordUndo(step.id(), t0, err);
+                return err;
+            }
+            StepDef undoStep = new StepDef(step.id(), step.undo().uses(), "undo of " + step.id(), step.undo().with(),
+                    step.undo().timeout(), RetryPolicy.NONE, null, null, "undo", null, false, Section.ROLLBACK,
+                    step.undo().location());
+            rc.listener().stepStarted("undo", step.id(), 1);
+            Executed r = execute(undoStep, ut, "undo", in, ip, false, List.of(), false, t0);
+            undone.add(r.outcome());
+            boolean ok = r.outcome().status() != StepStatus.FAILED;
+            rc.journal().append(ok ? EventType.UNDO_SUCCEEDED : EventType.UNDO_FAILED, step.id(), "undo", null,
+                    ok ? Map.of() : Map.of("error", r.outcome().message()));
+            return ok ? null : r.outcome().message();
+        }
+        if (step.noUndo() != null) {
+            rc.journal().append(EventType.UNDO_SKIPPED, step.id(), "undo", null, Map.of("reason", step.noUndo()));
+            StepOutcome o = new StepOutcome(step.id(), "undo", StepStatus.NOT_UNDONE, 0, 0,
+                    "no undo: " + step.noUndo(), Map.of());
+            rc.listener().stepFinished("undo", o);
+            undone.add(o);
+            return null;
+        }
+        rc.listener().stepStarted("undo", step.id(), 1);
+        rc.journal().append(EventType.UNDO_STARTED, step.id(), "undo", null, Map.of("kind", "built-in", "uses",
+                ex.type().id(), "undo", new Verbatim(RecordedValues.encode(ex.intent().data(), null))));
+        String error = null;
+        Map<String, Object> outputs = Map.of();
+        if (!(ex.type() instanceof Undoable u)) {
+            error = ex.type().id() + " cannot undo itself and the step has no undo:";
+        } else {
+            RunStepContext ctx = contextFor(step.id(), "undo", ex.inputs(), step.timeout(), false, List.of());
+            try {
+                StepResult r = call(() -> u.undo(ctx, ex.intent()), step.timeout(), false);
+                outputs = r.outputs();
+            } catch (StepFailedException e) {
+                error = mask(e.getMessage());
+            } catch (TimeoutException e) {
+                error = "undo timed out after " + Durations.format(step.timeout());
+            } catch (AbortedException e) {
+                error = "undo was interrupted";
+            } catch (JournalWriteException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                LOG.debug("undo of {} failed", step.id(), e);
+                error = mask("internal error: " + e);
+            }
+        }
+        if (error == null) {
+            rc.journal().append(EventType.UNDO_SUCCEEDED, step.id(), "undo", null, Map.of("outputs", outputs,
+                    "duration_ms", (System.nanoTime() - t0) / 1_000_000));
+        } else {
+            rc.journal().append(EventType.UNDO_FAILED, step.id(), "undo", null, Map.of("error", error));
+        }
+        recordUndo(step.id(), t0, error);
+        return error;
+    }
+
+    private final List<StepOutcome> undone = new ArrayList<>();
+
+    private void recordUndo(String stepId, long t0, String error) {
+        StepOutcome o = new StepOutcome(stepId, "undo", error == null ? StepStatus.UNDONE : StepStatus.UNDO_FAILED,
+                1, (System.nanoTime() - t0) / 1_000_000, error == null ? "" : error, Map.of());
+        undone.add(o);
+        rc.listener().stepFinished("undo", o);
+    }
+
+    /** The outcomes of built-in undos and skipped undos since the last call, for the run's summary. */
+    List<StepOutcome> drainUndoOutcomes() {
+        List<StepOutcome> out = List.copyOf(undone);
+        undone.clear();
+        return out;
+    }
+
+    /** One poll of {@code wait.until}: a read-only step type's check, journaled. */
+    StepResult poll(RunStepContext outer, String uses, Map<String, Object> with) throws StepFailedException,
+            InterruptedException {
+        StepType t = rc.registry().find(uses).orElse(null);
+        if (!(t instanceof Check check) || !t.readOnly(with)) {
+            throw new StepFailedException("wait.until polls only read-only step types, got '" + uses + "'");
+        }
+        for (String key : with.keySet()) {
+            if (t.inputs().stream().noneMatch(s -> s.name().equals(key))) {
+                throw new StepFailedException(uses + " has no input '" + key + "'");
+            }
+        }
+        Map<String, Object> in = withDefaults(t, with);
+        for (InputSpec s : t.inputs()) {
+            if (s.required() && in.get(s.name()) == null) {
+                throw new StepFailedException(uses + " needs input '" + s.name() + "'");
+            }
+        }
+        int n = outer.nextPoll();
+        RunStepContext ctx = contextFor(outer.stepId(), outer.section(), in, outer.timeout().orElse(null), false,
+                List.of());
+        try {
+            StepResult r = check.check(ctx);
+            rc.journal().append(EventType.WAIT_POLL, outer.stepId(), outer.section(), null, Map.of("poll", n,
+                    "uses", uses, "ok", true));
+            return r;
+        } catch (StepFailedException e) {
+            rc.journal().append(EventType.WAIT_POLL, outer.stepId(), outer.section(), null, Map.of("poll", n,
+                    "uses", uses, "error", mask(String.valueOf(e.getMessage()))));
+            throw e;
+        }
+    }
+
+    /** An approval step: asks the run's approver and journals each approval. */
+    List<Approval> approve(RunStepContext ctx, String message, int required) throws StepFailedException {
+        List<Approver.Approval> given;
+        try {
+            given = rc.approver().approve(ctx.stepId(), message, ctx.ahead(), required);
+        } catch (Approver.Refused e) {
+            throw new StepRefusedException(e.getMessage());
+        }
+        Set<String> names = new HashSet<>();
+        given.forEach(a -> names.add(a.approver().trim().toLowerCase(Locale.ROOT)));
+        if (names.size() < required) {
+            throw new StepRefusedException(required + " distinct approvers are required, got " + names.size());
+        }
+        List<Approval> out = new ArrayList<>();
+        for (Approver.Approval a : given) {
+            rc.journal().append(EventType.APPROVAL_GRANTED, ctx.stepId(), ctx.section(), 1, Map.of("approver",
+                    a.approver(), "time", a.time(), "reason", a.reason()));
+            out.add(new Approval(a.approver(), a.time(), a.reason()));
+        }
+        return out;
+    }
+
+    RunStepContext contextFor(String stepId, String section, Map<String, Object> inputs, Duration timeout,
+                              boolean dryRun, List<String> ahead) {
+        return new RunStepContext(stepId, section, new Inputs(inputs, rc.baseDirectory()), rc.runDir(), rc.runId(),
+                Optional.ofNullable(timeout), dryRun, ahead, this);
+    }
+
+    private Executed failedBeforeStart(StepDef step, StepType type, String section, long t0, String error) {
+        rc.journal().append(EventType.STEP_FAILED, step.id(), section, 1, Map.of("error", error, "will_retry", false));
+        StepOutcome o = new StepOutcome(step.id(), section, StepStatus.FAILED, 1, (System.nanoTime() - t0) / 1_000_000,
+                error, Map.of());
+        rc.listener().stepFinished(section, o);
+        return new Executed(step, type, o, Intent.none(), Map.of(), null, false, false, false, false);
+    }
+
+    /** What stopped the run, in the journal's words. */
+    String interruption() {
+        return rc.abort().describe();
+    }
+
+    String mask(String text) {
+        return rc.masker().mask(text);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> maskMap(Map<String, Object> m) {
+        return (Map<String, Object>) rc.masker().maskValue(m);
+    }
+
+    static Map<String, Object> withDefaults(StepType type, Map<String, Object> resolved) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (InputSpec spec : type.inputs()) {
+            if (spec.defaultValue() != null) {
+                out.put(spec.name(), spec.defaultValue());
+            }
+        }
+        out.putAll(resolved);
+        return out;
+    }
+
+    /** Work that may throw a step's checked exceptions. */
+    interface Work<T> {
+        T run() throws StepFailedException, InterruptedException;
+    }
+
+    /** Thrown when the operator or a signal aborted during a call. */
+    static final class AbortedException extends Exception {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /** Runs work on a worker thread, bounded by the timeout and (when {@code honourAbort}) the abort. */
+    <T> T call(Work<T> work, Duration timeout, boolean honourAbort)
+            throws StepFailedException, TimeoutException, AbortedException {
+        java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+        Future<T> f = workers.submit(() -> {
+            try {
+                return work.run();
+            } finally {
+                ended.countDown();
+            }
+        });
+        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        try {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    stop(f, ended);
+                    throw new TimeoutException();
+                }
+                try {
+                    return f.get(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException poll) {
+                    if (honourAbort && rc.abort().requested()) {
+                        stop(f, ended);
+                        throw new AbortedException();
+                    }
+                }
+            }
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof StepFailedException sf) {
+                throw sf;
+            }
+            if (c instanceof InterruptedException) {
+                throw new AbortedException();
+            }
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(c);
+        } catch (InterruptedException e) {
+            stop(f, ended);
+            Thread.currentThread().interrupt();
+            throw new AbortedException();
+        } catch (CancellationException e) {
+            throw new AbortedException();
+        }
+    }
+
+    /**
+     * Interrupts the work and waits until its thread has really ended (a step stops its processes when
+     * interrupted), so nothing it started is still running when the run probes or undoes it; a step
+     * that ignores interrupts for 10 s is abandoned.
+     */
+    private static void stop(Future<?> f, java.util.concurrent.CountDownLatch ended) {
+        f.cancel(true);
+        try {
+            if (!ended.await(10, TimeUnit.SECONDS)) {
+                LOG.warn("a step did not stop within 10 s of being interrupted; abandoning it");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    void shutdown() {
+        workers.shutdownNow();
+    }
+}
