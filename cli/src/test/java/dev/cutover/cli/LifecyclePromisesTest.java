@@ -155,4 +155,34 @@ class LifecyclePromisesTest {
         assertTrue(r.out().contains("would skip: condition false: params.platform == 'aws'"), r.out());
         assertFalse(r.out().contains("systemctl restart"), r.out());
     }
+
+    @Test
+    void nothingRunsBeforeEveryInputIsKnown() throws Exception {
+        Path marker = dir.resolve("changed");
+        Path rb = runbook("unknown.yaml", """
+                params:
+                  marker: { type: path, required: true }
+                steps:
+                  - id: first-change
+                    uses: shell.exec
+                    with: { command: [touch, "${params.marker}"] }
+                    no_undo: test
+                  - id: reads-env
+                    uses: shell.exec
+                    with: { command: [echo, "${env.CUTOVER_TEST_SURELY_UNSET}"] }
+                    no_undo: test
+                  - id: bad-literal
+                    uses: shell.exec
+                    with: { command: ["true"], expect_exit: [abc] }
+                    no_undo: test
+                """);
+        for (String command : List.of("validate", "plan", "run")) {
+            CliRun r = command.equals("run") ? cutover(command, rb.toString(), "--yes", "--set", "marker=" + marker)
+                    : cutover(command, rb.toString(), "--set", "marker=" + marker);
+            assertEquals(2, r.exit(), command + ": " + r.all());
+            assertTrue(r.all().contains("CUTOVER_TEST_SURELY_UNSET, which is not set"), command + ": " + r.all());
+            assertTrue(r.all().contains("'abc' is not an exit code"), command + ": " + r.all());
+            assertFalse(Files.exists(marker), command + " must not run anything");
+        }
+    }
 }

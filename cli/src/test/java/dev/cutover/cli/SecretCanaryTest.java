@@ -62,6 +62,7 @@ class SecretCanaryTest {
                 validate:
                   - id: check
                     uses: shell.exec
+                    revalidate: true
                     with:
                       readonly: true
                       command: [sh, -c, 'test "$F" != yes || { echo "bad token $T" >&2; exit 3; }']

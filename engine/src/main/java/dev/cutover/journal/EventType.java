@@ -17,7 +17,6 @@ public enum EventType {
     RUN_RESUMED("run.resumed"),
     RUN_FINISHED("run.finished"),
     RUN_SEALED("run.sealed"),
-    RUN_INTERRUPTED("run.interrupted"),
     RESUME_REFUSED("resume.refused"),
     WINDOW_CLOSED("window.closed"),
     WINDOW_OVERRIDDEN("window.overridden"),

@@ -1,5 +1,6 @@
 package dev.cutover.run;
 
+import dev.cutover.journal.EventType;
 import dev.cutover.journal.JournalEvent;
 
 import java.util.ArrayList;
@@ -56,8 +57,12 @@ final class JournalState {
             if (section.equals("steps")) {
                 reachedSteps = true;
             }
-            switch (e.event()) {
-                case "step.intent" -> {
+            EventType type = EventType.of(e.event()).orElse(null);
+            if (type == null) {
+                continue; // an event this version does not act on (a later version's, or a plugin's)
+            }
+            switch (type) {
+                case STEP_INTENT -> {
                     if (section.equals("steps")) {
                         Object u = e.data().get("undo");
                         Object in = e.data().get("inputs");
@@ -68,7 +73,7 @@ final class JournalState {
                         inDoubt = intents.get(step);
                     }
                 }
-                case "step.probed" -> {
+                case STEP_PROBED -> {
                     // a change that failed after its intent and that its probe could not rule out is undone
                     if (inDoubt != null && inDoubt.stepId().equals(step)) {
                         inDoubt = null;
@@ -78,7 +83,7 @@ final class JournalState {
                         completed.add(intents.get(step));
                     }
                 }
-                case "step.succeeded", "step.unchanged" -> {
+                case STEP_SUCCEEDED, STEP_UNCHANGED -> {
                     Object o = e.data().get("outputs");
                     outputs.put(step, o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of());
                     if (section.equals("steps") || section.equals("preflight")) {
@@ -95,7 +100,7 @@ final class JournalState {
                         inDoubt = null;
                     }
                 }
-                case "step.skipped" -> {
+                case STEP_SKIPPED -> {
                     if (section.equals("steps")) {
                         finishedSteps.add(step);
                     }
@@ -104,7 +109,7 @@ final class JournalState {
                                 "", Map.of()));
                     }
                 }
-                case "step.failed" -> {
+                case STEP_FAILED -> {
                     if (!Boolean.TRUE.equals(e.data().get("will_retry"))
                             && (section.equals("steps") || section.equals("validate"))) {
                         failedStep = step;
@@ -113,14 +118,14 @@ final class JournalState {
                         // (step.probed); a crash in between leaves the decision to resume
                     }
                 }
-                case "fault.injected" -> failureReason = e.dataString("reason");
-                case "lock.acquired", "lock.taken-over" -> lockKey = e.dataString("key");
-                case "rollback.started" -> {
+                case FAULT_INJECTED -> failureReason = e.dataString("reason");
+                case LOCK_ACQUIRED, LOCK_TAKEN_OVER -> lockKey = e.dataString("key");
+                case ROLLBACK_STARTED -> {
                     rollingBack = true;
                     failureReason = e.dataString("reason");
                 }
-                case "undo.succeeded", "undo.skipped" -> undone.add(step);
-                case "run.finished" -> {
+                case UNDO_SUCCEEDED, UNDO_SKIPPED -> undone.add(step);
+                case RUN_FINISHED -> {
                     finishedStatus = e.dataString("status");
                     finishedTime = e.time();
                 }

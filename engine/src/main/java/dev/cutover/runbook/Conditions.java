@@ -37,7 +37,7 @@ public final class Conditions {
                 .newInstance(false).lambda(false).methodCall(false).structuredLiteral(true).script(false)
                 .localVar(false).pragma(false).annotation(false).importPragma(false);
         return new JexlBuilder().permissions(JexlPermissions.RESTRICTED).sandbox(sandbox).features(features)
-                .strict(true).safe(false).silent(false).cache(256).create();
+                .arithmetic(new BoundedArithmetic()).strict(true).safe(false).silent(false).cache(256).create();
     }
 
     /**
@@ -57,11 +57,21 @@ public final class Conditions {
 
     /** Evaluates a condition; anything but {@code true} is false. */
     public static boolean evaluate(String expression, Map<String, Object> variables) {
+        BoundedArithmetic.startBudget();
         try {
             Object v = JEXL.createScript(expression).execute(new MapContext(new java.util.HashMap<>(variables)));
             return Boolean.TRUE.equals(v);
         } catch (JexlException e) {
-            throw new IllegalArgumentException("condition '" + expression + "' failed: " + clean(e));
+            Throwable c = e.getCause();
+            while (c != null && !(c instanceof BoundedArithmetic.TooSlow)) {
+                c = c.getCause();
+            }
+            throw new IllegalArgumentException("condition '" + expression + "' failed: "
+                    + (c != null ? c.getMessage() : clean(e)));
+        } catch (BoundedArithmetic.TooSlow e) {
+            throw new IllegalArgumentException("condition '" + expression + "' failed: " + e.getMessage());
+        } finally {
+            BoundedArithmetic.endBudget();
         }
     }
 

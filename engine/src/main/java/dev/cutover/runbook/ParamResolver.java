@@ -165,6 +165,7 @@ public final class ParamResolver {
                 problems.add(new Problem(where, null, "param '" + p.name() + "': " + e.getMessage(), ""));
             }
         }
+        problems.addAll(EnvironmentReferences.unset(rb, env));
         if (!problems.isEmpty()) {
             throw new InvalidRunbookException(problems);
         }

@@ -68,6 +68,9 @@ final class RunbookChecker {
             unknownType(s.uses(), tree.at(ptr + "/uses"), s.id());
         } else {
             checkInputs(s.id(), type.get(), s.with(), ptr + "/with", own, false);
+            for (String literal : type.get().checkLiterals(s.with())) {
+                problems.add(new Problem(tree.at(ptr + "/with"), s.id(), literal, "fix the value"));
+            }
             boolean readOnly = type.get().readOnly(s.with());
             if (s.section().readOnly() && !readOnly) {
                 problems.add(new Problem(tree.at(ptr + "/uses"), s.id(), "'" + s.uses() + "' can change things, and "
@@ -275,6 +278,16 @@ final class RunbookChecker {
             } else if (root.equals("params") && v.size() > 1 && !rb.params().containsKey(v.get(1))) {
                 problems.add(new Problem(tree.at(ptr), s.id(), "condition uses unknown param '" + v.get(1) + "'",
                         "declare it under 'params:'"));
+            } else if (root.equals("steps") && v.size() > 1 && rb.step(v.get(1)).isEmpty()) {
+                problems.add(new Problem(tree.at(ptr), s.id(), "condition reads step '" + v.get(1) + "', which "
+                        + "the runbook does not have, so it would fail every time it is evaluated",
+                        "name a step that runs before '" + s.id() + "'"));
+            } else if (root.equals("run") && v.size() > 1 && !Set.of("id", "dir").contains(v.get(1))) {
+                problems.add(new Problem(tree.at(ptr), s.id(), "condition reads run." + v.get(1) + ", which does not "
+                        + "exist, so it would fail every time it is evaluated", "use run.id or run.dir"));
+            } else if (v.size() == 1 && !root.equals("params") && !root.equals("env")) {
+                problems.add(new Problem(tree.at(ptr), s.id(), "condition reads '" + root + "' as a whole; it "
+                        + "would never be true", "compare one of its fields, e.g. steps['id'].status"));
             }
         }
     }

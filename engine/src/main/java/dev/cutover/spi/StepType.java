@@ -50,6 +50,18 @@ public interface StepType {
     }
 
     /**
+     * Problems with one step's literal (uninterpolated) inputs that only this type can tell, found when
+     * the runbook is loaded, so nothing runs with them: one sentence each, naming the input ("input
+     * 'expect_exit': 'abc' is not an exit code"). Values that contain {@code ${...}} are checked when the
+     * step runs. None by default.
+     *
+     * @since 0.2
+     */
+    default List<String> checkLiterals(java.util.Map<String, Object> rawWith) {
+        return List.of();
+    }
+
+    /**
      * Describes, without side effects, what a step of this type would do; used by {@code cutover plan}
      * for the steps it does not run.
      */

@@ -229,4 +229,34 @@ class EngineRunSemanticsTest {
         assertTrue(twice.getMessage().contains("already rolled back by run " + back.runId()), twice.getMessage());
         assertFalse(Files.exists(dir.resolve("state/runs").resolve(back.runId()).resolve("nothing")));
     }
+
+    @Test
+    void aConditionWhoseRegexBacktracksFailsTheStepInBoundedTimeAndRollsBack() throws Exception {
+        RunOutcome o = run("""
+                params:
+                  v: { type: string, default: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!" }
+                steps:
+                  - { id: a, uses: mem.set, with: { key: a, value: "1" } }
+                  - { id: b, uses: mem.set, when: "params.v =~ '(a+)+$'", with: { key: b, value: "1" } }
+                """);
+        assertEquals(RunStatus.ROLLED_BACK, o.status());
+        assertTrue(o.reason().contains("took longer than 1s"), o.reason());
+        assertTrue(sys.values.isEmpty());
+    }
+
+    @Test
+    void aConditionThatCanNeverBeEvaluatedIsALoadError() throws Exception {
+        Path file = dir.resolve("bad-when.yaml");
+        Files.writeString(file, """
+                apiVersion: cutover/v1
+                name: bad
+                steps:
+                  - { id: a, uses: mem.set, when: "steps['nope'].status == 'SUCCEEDED'", with: { key: a, value: "1" } }
+                  - { id: b, uses: mem.set, when: "run.host == 'x'", with: { key: b, value: "1" } }
+                """);
+        dev.cutover.runbook.InvalidRunbookException e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.cutover.runbook.InvalidRunbookException.class, () -> new RunbookLoader(sys.registry()).load(file));
+        assertTrue(e.getMessage().contains("step 'nope'"), e.getMessage());
+        assertTrue(e.getMessage().contains("run.host"), e.getMessage());
+    }
 }

@@ -65,6 +65,27 @@ public final class ShellExecStep implements Check, Change {
     }
 
     @Override
+    public List<String> checkLiterals(Map<String, Object> rawWith) {
+        List<String> out = new ArrayList<>();
+        Object codes = rawWith.get("expect_exit");
+        if (codes instanceof List<?> l) {
+            for (Object c : l) {
+                boolean reference = c instanceof String s && s.contains("${");
+                boolean code = c instanceof Number n && n.longValue() >= 0 && n.longValue() <= 255
+                        || c instanceof String s && s.matches("\\d{1,3}") && Integer.parseInt(s) <= 255;
+                if (!reference && !code) {
+                    out.add("input 'expect_exit': '" + c + "' is not an exit code (0 to 255)");
+                }
+            }
+        }
+        Object parse = rawWith.get("parse");
+        if (parse instanceof String p && !p.contains("${") && !p.equals("text") && !p.equals("json")) {
+            out.add("input 'parse': '" + p + "' is neither text nor json");
+        }
+        return out;
+    }
+
+    @Override
     public boolean readOnly(Map<String, Object> rawWith) {
         return Boolean.TRUE.equals(rawWith.get("readonly")) || "true".equals(rawWith.get("readonly"));
     }
