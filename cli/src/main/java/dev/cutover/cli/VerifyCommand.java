@@ -85,8 +85,9 @@ final class VerifyCommand implements Callable<Integer> {
                         + "and verify with --public-key or trusted keys (--trusted-keys, $CUTOVER_TRUSTED_KEYS).");
             }
         } else {
-            err.println(label(v) + ": " + journal + ": " + v.problem() + " (" + v.events().size()
-                    + " lines before it verified)");
+            String label = label(v);
+            err.println(label + ": " + journal + ": " + v.problem() + (label.equals("TAMPERED") ? " ("
+                    + v.events().size() + " lines before it verified)" : ""));
             printChecks(err, v);
         }
         return v.ok() ? 0 : 1;

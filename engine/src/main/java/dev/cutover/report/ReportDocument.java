@@ -60,10 +60,6 @@ final class ReportDocument {
                     + ")");
         }
         d.table(List.of("", ""), facts, "facts");
-        if (!h.manualActions().isEmpty()) {
-            d.heading(2, "Manual actions left");
-            d.bullets(h.manualActions());
-        }
         if (!h.params().isEmpty()) {
             d.heading(3, "Parameters (secrets masked)");
             List<List<String>> rows = new ArrayList<>();

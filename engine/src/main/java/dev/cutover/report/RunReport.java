@@ -146,7 +146,7 @@ public record RunReport(Header header, Verification verification, Summary summar
         if (!v.ok()) {
             int hidden = v.lines() - v.events().size();
             return "NOT VERIFIED: " + v.problem() + ". " + (hidden > 0 ? "Only the " + v.events().size()
-                    + " lines before it are used; the " + hidden + " from there on are not shown. " : "")
+                    + " lines before it are used; line " + (v.events().size() + 1) + " and after are not shown. " : "")
                     + "Treat this record as altered.";
         }
         SealVerifier.Verdict sv = v.seal();
