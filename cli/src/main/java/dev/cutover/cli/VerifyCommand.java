@@ -1,8 +1,10 @@
 package dev.cutover.cli;
 
+import dev.cutover.approval.ApprovalCheck;
 import dev.cutover.journal.JournalEvent;
 import dev.cutover.journal.RecordVerifier;
 import dev.cutover.journal.SealPublicKey;
+import dev.cutover.journal.TrustedKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -39,6 +41,10 @@ final class VerifyCommand implements Callable<Integer> {
             description = "The signer's public key (PEM); the run must be sealed with its private key.")
     Path publicKey;
 
+    @Option(names = "--approver-keys", paramLabel = "DIR|FILE", description = "Approvers' public keys: signed "
+            + "approvals in the journal must verify with them (repeatable; also $" + TrustedKeys.APPROVER_ENV + ").")
+    List<Path> approverKeys = new ArrayList<>();
+
     @Mixin
     TrustOptions trust;
 
@@ -59,8 +65,10 @@ final class VerifyCommand implements Callable<Integer> {
         }
         Path journal = found.journal();
         List<SealPublicKey> keys;
+        List<SealPublicKey> approvers;
         RecordVerifier.Expect expect;
         try {
+            approvers = TrustedKeys.load(approverKeys, GlobalOptions.environment.get(TrustedKeys.APPROVER_ENV));
             keys = trust.keys(publicKey);
             expect = trust.expect(found.expect());
         } catch (IOException e) {
@@ -74,12 +82,22 @@ final class VerifyCommand implements Callable<Integer> {
             err.println("cutover: cannot read " + journal + ": " + e.getMessage());
             return 2;
         }
+        ApprovalCheck.Verdict approvals = ApprovalCheck.verifyJournal(v.events(), approvers);
+        boolean ok = v.ok() && approvals.problems().isEmpty();
         if (global.json()) {
-            JsonSummary.print(spec.commandLine().getOut(), json(journal, v));
+            Map<String, Object> m = json(journal, v);
+            m.put("ok", ok);
+            m.put("approvals", Map.of("signed", approvals.signed(), "unsigned", approvals.unsigned(),
+                    "checked", !approvers.isEmpty(), "problems", approvals.problems()));
+            JsonSummary.print(spec.commandLine().getOut(), m);
+        } else if (!approvals.problems().isEmpty() && v.ok()) {
+            err.println("BAD APPROVAL: " + journal + ": " + String.join("; ", approvals.problems()));
+            printChecks(err, v);
         } else if (v.ok()) {
             PrintWriter out = spec.commandLine().getOut();
             out.println(headline(v) + ": " + journal + ": " + about(v) + ".");
             printChecks(out, v);
+            approvalText(approvals, approvers).forEach(out::println);
             if (!v.authenticated()) {
                 out.println("  To make this record evidence: seal runs with --sign-key (keys from 'cutover keygen') "
                         + "and verify with --public-key or trusted keys (--trusted-keys, $CUTOVER_TRUSTED_KEYS).");
@@ -90,7 +108,23 @@ final class VerifyCommand implements Callable<Integer> {
                     + v.events().size() + " lines before it verified)" : ""));
             printChecks(err, v);
         }
-        return v.ok() ? 0 : 1;
+        return ok ? 0 : 1;
+    }
+
+    /** What is known about the approvals: signed ones checked (or not), typed ones that prove no second person. */
+    private static List<String> approvalText(ApprovalCheck.Verdict a, List<SealPublicKey> approvers) {
+        List<String> lines = new ArrayList<>();
+        if (a.signed() > 0) {
+            lines.add(approvers.isEmpty() ? "  NOT checked: " + a.signed() + " signed approval(s); give --approver-keys "
+                    + "(or $" + TrustedKeys.APPROVER_ENV + ") to check who signed them."
+                    : "  Checked: " + a.signed() + " signed approval(s), each by a trusted approver key, for this run, "
+                    + "step, runbook and parameters; distinct keys per step.");
+        }
+        if (a.unsigned() > 0) {
+            lines.add("  NOT checked: " + a.unsigned() + " approval(s) given as typed names: they do not prove who "
+                    + "approved, nor that two approvers were two people.");
+        }
+        return lines;
     }
 
     /** OK only when authenticated; otherwise it says the chain is merely consistent. */

@@ -18,6 +18,8 @@ import java.util.stream.Stream;
 public final class TrustedKeys {
     /** The environment variable that lists trusted key files or directories. */
     public static final String ENV = "CUTOVER_TRUSTED_KEYS";
+    /** The environment variable that lists approvers' public keys (files or directories), for signed approvals. */
+    public static final String APPROVER_ENV = "CUTOVER_APPROVER_KEYS";
 
     private TrustedKeys() {
     }
@@ -27,7 +29,7 @@ public final class TrustedKeys {
      * holds a public key (private keys in it are an error: a trust store holds public keys only).
      *
      * @param paths from the command line; may be empty
-     * @param env   the value of {@value #ENV}, or null
+     * @param env   the value of {@value #ENV} (or {@value #APPROVER_ENV}), or null
      */
     public static List<SealPublicKey> load(List<Path> paths, String env) throws IOException {
         List<Path> all = new ArrayList<>(paths);
@@ -56,8 +58,7 @@ public final class TrustedKeys {
                 SealPublicKey k = SealKeys.readPublic(p);
                 keys.putIfAbsent(k.fingerprint(), k);
             } else {
-                throw new IOException("no trusted key file or directory " + p + " (from --trusted-keys or " + ENV
-                        + ")");
+                throw new IOException("no key file or directory " + p);
             }
         }
         return List.copyOf(keys.values());
