@@ -31,6 +31,7 @@ public final class CutoverCli implements Runnable {
         m.put("schema", SchemaCommand::new);
         m.put("demo", DemoCommand::new);
         m.put("keygen", KeygenCommand::new);
+        m.put("approve", ApproveCommand::new);
         m.put("report", ReportCommand::new);
         m.put("export", ExportCommand::new);
         m.put("docs", DocsCommand::new);

@@ -1,7 +1,5 @@
 package dev.cutover.cli;
 
-import dev.cutover.journal.SealKeys;
-import dev.cutover.journal.SealPublicKey;
 import dev.cutover.report.RunExport;
 import dev.cutover.report.RunReport;
 import picocli.CommandLine.Command;
@@ -35,6 +33,9 @@ final class ExportCommand implements Callable<Integer> {
     boolean includeBackups;
 
     @Mixin
+    TrustOptions trust;
+
+    @Mixin
     GlobalOptions global;
 
     @Spec
@@ -43,7 +44,8 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var err = spec.commandLine().getErr();
-        Path journal = ReportCommand.journal(run, global.stateDirectory());
+        RunLocator.Found found = RunLocator.find(run, global.stateDirectory());
+        Path journal = found == null ? null : found.journal();
         if (journal == null || !journal.getFileName().toString().equals(dev.cutover.journal.Journal.FILE_NAME)) {
             err.println("cutover: no run '" + run + "' (looked for a run directory and "
                     + global.stateDirectory().resolve("runs") + "/" + run + ")");
@@ -52,8 +54,7 @@ final class ExportCommand implements Callable<Integer> {
         RunReport report;
         RunExport.Result r;
         try {
-            SealPublicKey key = publicKey == null ? null : SealKeys.readPublic(publicKey);
-            report = RunReport.read(journal, key);
+            report = ReportCommand.read(found, trust, publicKey);
             r = RunExport.write(journal.toAbsolutePath().getParent(), report, out, includeBackups);
         } catch (IOException e) {
             err.println("cutover: cannot export " + run + " to " + out + ": " + (e.getMessage() == null ? e

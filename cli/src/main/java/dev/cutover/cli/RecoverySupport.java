@@ -1,7 +1,11 @@
 package dev.cutover.cli;
 
+import dev.cutover.journal.Journal;
 import dev.cutover.journal.JournalEvent;
-import dev.cutover.journal.JournalReader;
+import dev.cutover.journal.OsIdentity;
+import dev.cutover.journal.RecordVerifier;
+import dev.cutover.journal.SealPublicKey;
+import dev.cutover.journal.TrustedKeys;
 import dev.cutover.plugin.StepTypeRegistry;
 import dev.cutover.run.RunOutcome;
 import dev.cutover.runbook.InvalidRunbookException;
@@ -16,55 +20,130 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** What resume and later rollback share: find the run, reload its runbook and params from the journal. */
+/**
+ * What resume and later rollback share: find the run, check its record can be trusted (before the engine is
+ * called), load the runbook the operator named and the params the journal recorded.
+ */
 final class RecoverySupport {
     private RecoverySupport() {
     }
 
     /** A recorded run, ready to recover. */
     record Recorded(Path runDir, Runbook runbook, Map<String, Object> params, Masker masker,
-                    StepTypeRegistry registry, String environment) {
+                    StepTypeRegistry registry, String environment, String trustNote) {
     }
 
-    /** Loads the run's runbook (from the path its journal recorded) and params; prints the problem on failure. */
-    static Recorded load(CommandSpec spec, GlobalOptions global, String run) {
+    /** The recorded run, or the exit code (2 bad input, 5 refused) after printing why. */
+    record Loaded(Recorded recorded, int exit) {
+        static Loaded failed(int exit) {
+            return new Loaded(null, exit);
+        }
+    }
+
+    /**
+     * Checks that the run's record can be trusted, then loads the runbook the operator named (or, for a journal
+     * sealed by a trusted key, the one it records) and the params it recorded; prints the problem on failure.
+     * Refused (5): a broken chain, a seal that fails or lines after it, a journal of another run or outside its
+     * run directory, or an unsealed journal while trusted keys are configured (unless --trust-unsealed).
+     */
+    static Loaded load(CommandSpec spec, GlobalOptions global, String run, RecoveryOptions trust, boolean resume) {
         var err = spec.commandLine().getErr();
-        Path journal = RunLocator.journal(run, global.stateDirectory());
-        if (journal == null) {
+        RunLocator.Found found = RunLocator.find(run, global.stateDirectory());
+        if (found == null) {
             err.println("cutover: no run '" + run + "' in " + global.stateDirectory().resolve("runs"));
-            return null;
+            return Loaded.failed(2);
         }
-        List<JournalEvent> events;
+        Path journal = found.journal();
+        List<SealPublicKey> keys;
+        RecordVerifier.Verdict v;
         try {
-            events = JournalReader.read(journal).events();
+            keys = trust.keys(null);
+            RecordVerifier.Expect expect = resume ? found.expect().resumable() : found.expect();
+            // the record's own consistency first; a seal, when there is one, then against the trusted keys
+            v = RecordVerifier.verify(journal, List.of(), expect);
+            if (v.ok() && v.seal().seal() != null && !keys.isEmpty()) {
+                v = RecordVerifier.verify(journal, keys, expect);
+            }
         } catch (IOException e) {
-            err.println("cutover: cannot read " + journal + ": " + e.getMessage());
-            return null;
+            err.println("cutover: " + e.getMessage());
+            return Loaded.failed(2);
         }
-        if (events.isEmpty()) {
+        if (!v.ok()) {
+            err.println("cutover: refusing to act on run " + run + ": its journal cannot be trusted: " + v.problem()
+                    + ". Nothing was run.");
+            return Loaded.failed(5);
+        }
+        String note = null;
+        if (!v.authenticated()) {
+            String what = v.seal().seal() == null ? "is not sealed"
+                    : "is sealed by " + v.seal().seal().fingerprint() + " but no trusted key was configured to check it";
+            if (!keys.isEmpty() && trust.trustUnsealed == null) {
+                err.println("cutover: refusing to act on run " + run + ": its journal " + what + ", and trusted keys "
+                        + "are configured: anyone who can write " + journal + " could have rewritten its undo records."
+                        + " If you have checked the journal, rerun with --trust-unsealed 'REASON' (recorded)."
+                        + " Nothing was run.");
+                return Loaded.failed(5);
+            }
+            if (!keys.isEmpty()) {
+                note = "journal " + what + "; trusted anyway by OS user " + OsIdentity.user() + ": "
+                        + trust.trustUnsealed;
+            } else {
+                err.println("cutover: warning: the journal of run " + run + " " + what + ", and no trusted keys are "
+                        + "configured (--trusted-keys or $" + TrustedKeys.ENV + "): only its consistency was "
+                        + "checked; anyone who can write it could have rewritten it.");
+            }
+        }
+        JournalEvent first = v.first();
+        if (first == null) {
             err.println("cutover: " + journal + " holds no complete event");
-            return null;
+            return Loaded.failed(2);
         }
-        Map<String, Object> header = events.get(0).data();
-        Object file = header.get("runbook_file");
-        if (file == null) {
-            err.println("cutover: the journal does not record the runbook file");
-            return null;
+        Map<String, Object> header = first.data();
+        Path runbookFile = trust.runbook;
+        if (runbookFile == null) {
+            Object recorded = header.get("runbook_file");
+            if (!v.authenticated() || recorded == null) {
+                err.println("cutover: name the runbook to " + (resume ? "resume" : "roll back") + " with --runbook FILE"
+                        + (recorded == null ? "" : " (the journal records " + recorded + ", but it is not sealed by a "
+                        + "trusted key, so cutover does not take a path to run from it)") + "; its SHA-256 must be "
+                        + header.get("runbook_sha256") + ". Nothing was run.");
+                return Loaded.failed(2);
+            }
+            runbookFile = Path.of(recorded.toString());
         }
         StepTypeRegistry registry = StepTypeRegistry.load();
         try {
-            Runbook rb = new RunbookLoader(registry).load(Path.of(file.toString()));
+            Runbook rb = new RunbookLoader(registry).load(runbookFile);
             Masker masker = new Masker();
             @SuppressWarnings("unchecked")
             Map<String, Object> recorded = header.get("params") instanceof Map<?, ?> m ? (Map<String, Object>) m
                     : Map.of();
             Map<String, Object> params = new ParamResolver(GlobalOptions.environment, masker, true)
                     .resolveRecorded(rb, recorded);
-            return new Recorded(journal.getParent(), rb, params, masker, registry,
-                    header.get("environment") == null ? null : header.get("environment").toString());
+            if (note != null && resume) {
+                recordTrust(journal.getParent(), note, masker);
+            }
+            return new Loaded(new Recorded(journal.getParent(), rb, params, masker, registry,
+                    header.get("environment") == null ? null : header.get("environment").toString(), note), 0);
         } catch (InvalidRunbookException e) {
             ValidateCommand.report(spec, global, e);
-            return null;
+            return Loaded.failed(2);
+        } catch (IOException e) {
+            err.println("cutover: cannot record the trust decision in " + journal + ": " + e.getMessage());
+            return Loaded.failed(5);
+        }
+    }
+
+    /** Journals, before anything runs, that an unsealed journal is trusted by decision, who decided and why. */
+    private static void recordTrust(Path runDir, String note, Masker masker) throws IOException {
+        try (Journal j = Journal.reopen(runDir, OsIdentity.user(), masker)) {
+            Map<String, Object> data = new java.util.LinkedHashMap<>();
+            data.put("decision", note);
+            data.put("os_user", OsIdentity.user());
+            data.put("os_uid", OsIdentity.uid());
+            data.put("host", OsIdentity.host());
+            data.put("torn_tail_removed", j.repairedTail() == null ? null : masker.mask(j.repairedTail()));
+            j.append("trust.unsealed", null, null, null, data);
         }
     }
 

@@ -1,7 +1,5 @@
 package dev.cutover.cli;
 
-import dev.cutover.journal.SealKeys;
-import dev.cutover.journal.SealPublicKey;
 import dev.cutover.report.AtomicFiles;
 import dev.cutover.report.ReportFormat;
 import dev.cutover.report.RunReport;
@@ -37,6 +35,9 @@ final class ReportCommand implements Callable<Integer> {
     Path publicKey;
 
     @Mixin
+    TrustOptions trust;
+
+    @Mixin
     GlobalOptions global;
 
     @Spec
@@ -44,9 +45,12 @@ final class ReportCommand implements Callable<Integer> {
 
     /** The journal of a run id, run directory, journal file, or unpacked {@code cutover export} bundle; or null. */
     static Path journal(String ref, Path stateDir) {
-        Path found = RunLocator.journal(ref, stateDir);
-        Path bundled = Path.of(ref).resolve("run").resolve(dev.cutover.journal.Journal.FILE_NAME);
-        return found != null ? found : java.nio.file.Files.isRegularFile(bundled) ? bundled : null;
+        return RunLocator.journal(ref, stateDir);
+    }
+
+    /** Reads the report, checking the journal against the keys and expectations the options give. */
+    static RunReport read(RunLocator.Found found, TrustOptions trust, Path publicKey) throws IOException {
+        return RunReport.read(found.journal(), trust.keys(publicKey), trust.expect(found.expect()));
     }
 
     @Override
@@ -59,16 +63,15 @@ final class ReportCommand implements Callable<Integer> {
             err.println("cutover: " + e.getMessage());
             return 2;
         }
-        Path journal = journal(run, global.stateDirectory());
-        if (journal == null) {
+        RunLocator.Found found = RunLocator.find(run, global.stateDirectory());
+        if (found == null) {
             err.println("cutover: no run '" + run + "' (looked for a journal file, a run directory, and "
                     + global.stateDirectory().resolve("runs") + "/" + run + ")");
             return 2;
         }
         RunReport report;
         try {
-            SealPublicKey key = publicKey == null ? null : SealKeys.readPublic(publicKey);
-            report = RunReport.read(journal, key);
+            report = read(found, trust, publicKey);
         } catch (IOException e) {
             err.println("cutover: " + e.getMessage());
             return 2;
@@ -89,6 +92,9 @@ final class ReportCommand implements Callable<Integer> {
         if (!report.verification().ok()) {
             err.println("cutover: " + report.verification().text());
             return 1;
+        }
+        if (!report.verification().authenticated()) {
+            err.println("cutover: warning: " + report.verification().text());
         }
         return 0;
     }

@@ -24,6 +24,9 @@ final class ResumeCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global;
 
+    @Mixin
+    RecoveryOptions trust;
+
     @Option(names = "--assume", paramLabel = "done|not-done",
             description = "What to assume for a step in doubt that no probe can decide.")
     String assume;
@@ -47,10 +50,11 @@ final class ResumeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("cutover: --assume takes done or not-done");
             return 2;
         }
-        RecoverySupport.Recorded r = RecoverySupport.load(spec, global, run);
-        if (r == null) {
-            return 2;
+        RecoverySupport.Loaded loaded = RecoverySupport.load(spec, global, run, trust, true);
+        if (loaded.recorded() == null) {
+            return loaded.exit();
         }
+        RecoverySupport.Recorded r = loaded.recorded();
         InDoubtResolver resolver = (stepId, uses) -> {
             if (assume != null) {
                 return assume.equals("done") ? ProbeResult.DONE : ProbeResult.NOT_DONE;

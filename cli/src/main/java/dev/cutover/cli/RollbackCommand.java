@@ -22,6 +22,9 @@ final class RollbackCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global;
 
+    @Mixin
+    RecoveryOptions trust;
+
     @Option(names = "--reason", required = true, description = "Why, for the record.")
     String reason;
 
@@ -43,10 +46,11 @@ final class RollbackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RecoverySupport.Recorded r = RecoverySupport.load(spec, global, run);
-        if (r == null) {
-            return 2;
+        RecoverySupport.Loaded loaded = RecoverySupport.load(spec, global, run, trust, false);
+        if (loaded.recorded() == null) {
+            return loaded.exit();
         }
+        RecoverySupport.Recorded r = loaded.recorded();
         if (!yes) {
             java.io.Console c = System.console();
             if (c == null) {
@@ -61,6 +65,6 @@ final class RollbackCommand implements Callable<Integer> {
         }
         return RecoverySupport.run(spec, global, operator, signKey, r, (recovery, options, console) ->
                 recovery.rollback(r.runDir(), r.runbook(), r.params(), options, r.masker(), console, new Abort(),
-                        reason, force));
+                        r.trustNote() == null ? reason : reason + " [" + r.trustNote() + "]", force));
     }
 }

@@ -61,7 +61,8 @@ final class RunsCommand implements Callable<Integer> {
         out.printf("%-22s %-24s %-36s %-24s %9s  %s%n", "RUN", "RUNBOOK", "STATUS", "STARTED", "DURATION", "OPERATOR");
         for (Map<String, Object> r : rows) {
             out.printf("%-22s %-24s %-36s %-24s %9s  %s%n", r.get("run_id"), r.get("runbook"), r.get("status"),
-                    r.get("started"), r.get("duration"), r.get("operator"));
+                    r.get("started"), r.get("duration"), r.get("operator") + (r.get("os_user") == null ? ""
+                            : " (OS user " + r.get("os_user") + " on " + r.get("host") + ")"));
         }
         return 0;
     }
@@ -100,6 +101,8 @@ final class RunsCommand implements Callable<Integer> {
             m.put("duration", dev.cutover.spi.Durations.format(Duration.between(Instant.parse(first.time()),
                     Instant.parse(last.time()))));
             m.put("operator", first.operator());
+            m.put("os_user", first.dataString("os_user"));
+            m.put("host", first.dataString("host"));
         } catch (IOException | RuntimeException e) {
             m.put("runbook", "?");
             m.put("status", "UNREADABLE");

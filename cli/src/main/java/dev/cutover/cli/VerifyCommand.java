@@ -1,9 +1,10 @@
 package dev.cutover.cli;
 
+import dev.cutover.approval.ApprovalCheck;
 import dev.cutover.journal.JournalEvent;
-import dev.cutover.journal.SealKeys;
+import dev.cutover.journal.RecordVerifier;
 import dev.cutover.journal.SealPublicKey;
-import dev.cutover.journal.SealVerifier;
+import dev.cutover.journal.TrustedKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -12,17 +13,25 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code cutover verify}: checks a journal's hash chain and seal, offline. */
+/** {@code cutover verify}: says what a run's journal proves, offline, and what it does not. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = "Check a run's journal: every line's hash and its chain to the line before, and the seal "
-                + "(run --sign-key) if there is one. With --public-key the run must be sealed by that key. Exit 0 "
-                + "when intact, 1 when any line was edited, removed, inserted or reordered, the tail was cut, or the "
-                + "seal or signature is wrong, 2 when the run or key is not found.")
+        description = "Check a run's journal and say what was checked and what was not: every line's hash and its "
+                + "chain to the line before; the seal (run --sign-key) against the public keys given or trusted; that "
+                + "every event belongs to the run asked for and the journal lies in that run's directory; that it ends "
+                + "with run.finished (unless the run is still alive on this host); and with --runbook, that the "
+                + "runbook is the one that ran. Exit 0 when nothing failed (the verdict still says NOT AUTHENTICATED "
+                + "when no key checked a seal), 1 when a line was edited, removed, inserted or reordered, the tail was "
+                + "cut, the seal or signature is wrong or missing (with a key), the journal belongs to another run, "
+                + "or it does not end with run.finished; 2 when the run, key or runbook is not found.")
 final class VerifyCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN", description = "Run id, run directory, journal file, "
             + "or the directory an exported zip unpacks to.")
@@ -32,6 +41,13 @@ final class VerifyCommand implements Callable<Integer> {
             description = "The signer's public key (PEM); the run must be sealed with its private key.")
     Path publicKey;
 
+    @Option(names = "--approver-keys", paramLabel = "DIR|FILE", description = "Approvers' public keys: signed "
+            + "approvals in the journal must verify with them (repeatable; also $" + TrustedKeys.APPROVER_ENV + ").")
+    List<Path> approverKeys = new ArrayList<>();
+
+    @Mixin
+    TrustOptions trust;
+
     @Mixin
     GlobalOptions global;
 
@@ -40,63 +56,148 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path journal = ReportCommand.journal(run, global.stateDirectory());
-        if (journal == null) {
-            spec.commandLine().getErr().println("cutover: no run '" + run + "' (looked for a journal file, a run "
-                    + "directory, and " + global.stateDirectory().resolve("runs") + "/" + run + ")");
+        PrintWriter err = spec.commandLine().getErr();
+        RunLocator.Found found = RunLocator.find(run, global.stateDirectory());
+        if (found == null) {
+            err.println("cutover: no run '" + run + "' (looked for a journal file, a run directory, an unpacked "
+                    + "export, and " + global.stateDirectory().resolve("runs") + "/" + run + ")");
             return 2;
         }
-        SealPublicKey key = null;
-        if (publicKey != null) {
-            try {
-                key = SealKeys.readPublic(publicKey);
-            } catch (IOException e) {
-                spec.commandLine().getErr().println("cutover: " + e.getMessage());
-                return 2;
-            }
-        }
-        SealVerifier.Verdict v;
+        Path journal = found.journal();
+        List<SealPublicKey> keys;
+        List<SealPublicKey> approvers;
+        RecordVerifier.Expect expect;
         try {
-            v = SealVerifier.verify(journal, key);
+            approvers = TrustedKeys.load(approverKeys, GlobalOptions.environment.get(TrustedKeys.APPROVER_ENV));
+            keys = trust.keys(publicKey);
+            expect = trust.expect(found.expect());
         } catch (IOException e) {
-            spec.commandLine().getErr().println("cutover: cannot read " + journal + ": " + e.getMessage());
+            err.println("cutover: " + e.getMessage());
             return 2;
         }
-        JournalEvent first = v.first();
-        JournalEvent last = v.last();
-        String status = v.finalStatus();
-        if (global.json()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("ok", v.ok());
-            m.put("journal", journal.toString());
-            m.put("events", v.events().size());
-            m.put("bad_line", v.badLine());
-            m.put("problem", v.problem());
-            m.put("run_id", first == null ? null : first.run());
-            m.put("status", status);
-            m.put("signature", v.signature().name().toLowerCase(java.util.Locale.ROOT));
-            m.put("signer_fingerprint", v.seal() == null ? null : v.seal().fingerprint());
-            JsonSummary.print(spec.commandLine().getOut(), m);
-        } else if (v.ok()) {
-            spec.commandLine().getOut().println("OK: " + journal + " is intact: " + v.events().size() + " events of run "
-                    + first.run() + " by " + first.operator() + ", " + first.time() + " to " + last.time()
-                    + ", final status " + status + ". The hash chain ends at " + last.hash() + ". " + sealText(v));
-        } else {
-            spec.commandLine().getErr().println("TAMPERED: " + journal + ": " + v.problem() + " (" + v.events().size()
-                    + " lines before it verified)");
+        RecordVerifier.Verdict v;
+        try {
+            v = RecordVerifier.verify(journal, keys, expect);
+        } catch (IOException e) {
+            err.println("cutover: cannot read " + journal + ": " + e.getMessage());
+            return 2;
         }
-        return v.ok() ? 0 : 1;
+        ApprovalCheck.Verdict approvals = ApprovalCheck.verifyJournal(v.events(), approvers);
+        boolean ok = v.ok() && approvals.problems().isEmpty();
+        if (global.json()) {
+            Map<String, Object> m = json(journal, v);
+            m.put("ok", ok);
+            m.put("approvals", Map.of("signed", approvals.signed(), "unsigned", approvals.unsigned(),
+                    "checked", !approvers.isEmpty(), "problems", approvals.problems()));
+            JsonSummary.print(spec.commandLine().getOut(), m);
+        } else if (!approvals.problems().isEmpty() && v.ok()) {
+            err.println("BAD APPROVAL: " + journal + ": " + String.join("; ", approvals.problems()));
+            printChecks(err, v);
+        } else if (v.ok()) {
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(headline(v) + ": " + journal + ": " + about(v) + ".");
+            printChecks(out, v);
+            approvalText(approvals, approvers).forEach(out::println);
+            if (!v.authenticated()) {
+                out.println("  To make this record evidence: seal runs with --sign-key (keys from 'cutover keygen') "
+                        + "and verify with --public-key or trusted keys (--trusted-keys, $CUTOVER_TRUSTED_KEYS).");
+            }
+        } else {
+            String label = label(v);
+            err.println(label + ": " + journal + ": " + v.problem() + (label.equals("TAMPERED") ? " ("
+                    + v.events().size() + " lines before it verified)" : ""));
+            printChecks(err, v);
+        }
+        return ok ? 0 : 1;
     }
 
-    /** One sentence on the seal, for the verdict. */
-    static String sealText(SealVerifier.Verdict v) {
-        return switch (v.signature()) {
-            case VALID -> "Sealed on line " + v.seal().line() + " with a valid " + v.seal().algorithm()
-                    + " signature by " + v.seal().fingerprint() + ".";
-            case NOT_CHECKED -> "Sealed on line " + v.seal().line() + " by " + v.seal().fingerprint()
-                    + "; the signature was not checked: give --public-key to check it.";
-            case UNSEALED -> "Not sealed (run without --sign-key), so only the chain was checked.";
-            case INVALID -> "The seal is not valid.";
+    /** What is known about the approvals: signed ones checked (or not), typed ones that prove no second person. */
+    private static List<String> approvalText(ApprovalCheck.Verdict a, List<SealPublicKey> approvers) {
+        List<String> lines = new ArrayList<>();
+        if (a.signed() > 0) {
+            lines.add(approvers.isEmpty() ? "  NOT checked: " + a.signed() + " signed approval(s); give --approver-keys "
+                    + "(or $" + TrustedKeys.APPROVER_ENV + ") to check who signed them."
+                    : "  Checked: " + a.signed() + " signed approval(s), each by a trusted approver key, for this run, "
+                    + "step, runbook and parameters; distinct keys per step.");
+        }
+        if (a.unsigned() > 0) {
+            lines.add("  NOT checked: " + a.unsigned() + " approval(s) given as typed names: they do not prove who "
+                    + "approved, nor that two approvers were two people.");
+        }
+        return lines;
+    }
+
+    /** OK only when authenticated; otherwise it says the chain is merely consistent. */
+    static String headline(RecordVerifier.Verdict v) {
+        return v.authenticated() ? "OK, intact and authenticated" : "CONSISTENT BUT NOT AUTHENTICATED";
+    }
+
+    private static String label(RecordVerifier.Verdict v) {
+        String failed = v.checks().stream().filter(c -> c.status() == RecordVerifier.Status.FAILED)
+                .map(RecordVerifier.Check::name).findFirst().orElse("");
+        return switch (failed) {
+            case "run" -> "WRONG RUN";
+            case "complete" -> "INCOMPLETE";
+            case "runbook" -> "OTHER RUNBOOK";
+            default -> "TAMPERED";
         };
+    }
+
+    private static String about(RecordVerifier.Verdict v) {
+        JournalEvent first = v.first();
+        JournalEvent last = v.last();
+        String os = first.dataString("os_user") == null ? "" : " (OS user " + first.dataString("os_user")
+                + (first.dataString("os_uid") == null ? "" : ", uid " + first.dataString("os_uid")) + ")";
+        return v.events().size() + " events of run " + first.run() + " by " + first.operator() + os
+                + (first.dataString("host") == null ? "" : " on " + first.dataString("host")) + ", " + first.time()
+                + " to " + last.time() + ", final status " + v.finalStatus() + "; the hash chain ends at "
+                + last.hash();
+    }
+
+    private static void printChecks(PrintWriter w, RecordVerifier.Verdict v) {
+        List<String> checked = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        for (RecordVerifier.Check c : v.checks()) {
+            if (c.status() == RecordVerifier.Status.PASSED) {
+                checked.add(c.text());
+            } else if (c.status() == RecordVerifier.Status.FAILED) {
+                failed.add(c.text());
+            }
+        }
+        if (!checked.isEmpty()) {
+            w.println("  Checked: " + String.join("; ", checked) + ".");
+        }
+        if (!failed.isEmpty()) {
+            w.println("  FAILED: " + String.join("; ", failed) + ".");
+        }
+        if (!v.notChecked().isEmpty()) {
+            w.println("  NOT checked: " + String.join("; ", v.notChecked().stream().map(RecordVerifier.Check::text)
+                    .toList()) + ".");
+        }
+    }
+
+    private static Map<String, Object> json(Path journal, RecordVerifier.Verdict v) {
+        JournalEvent first = v.first();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ok", v.ok());
+        m.put("authenticated", v.authenticated());
+        m.put("journal", journal.toString());
+        m.put("events", v.events().size());
+        m.put("bad_line", v.badLine());
+        m.put("problem", v.problem());
+        m.put("run_id", first == null ? null : first.run());
+        m.put("status", v.finalStatus());
+        m.put("signature", v.seal().signature().name().toLowerCase(Locale.ROOT));
+        m.put("signer_fingerprint", v.seal().seal() == null ? null : v.seal().seal().fingerprint());
+        List<Map<String, Object>> checks = new ArrayList<>();
+        for (RecordVerifier.Check c : v.checks()) {
+            Map<String, Object> cm = new LinkedHashMap<>();
+            cm.put("name", c.name());
+            cm.put("status", c.status().name().toLowerCase(Locale.ROOT));
+            cm.put("text", c.text());
+            checks.add(cm);
+        }
+        m.put("checks", checks);
+        return m;
     }
 }

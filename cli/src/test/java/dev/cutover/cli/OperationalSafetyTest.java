@@ -153,18 +153,18 @@ class OperationalSafetyTest {
         assertEquals(0, r.exit(), r.all());
         String runId = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out()).get("run_id").asText();
         Files.writeString(rb, Files.readString(rb) + "# edited\n");
-        CliRun changed = CliRun.of("rollback", runId, "--reason", "errors found", "--yes", "--state-dir",
+        CliRun changed = CliRun.of("rollback", runId, "--runbook", rb.toString(), "--reason", "errors found", "--yes", "--state-dir",
                 state().toString());
         assertEquals(5, changed.exit(), changed.all());
         assertTrue(changed.err().contains("runbook file changed"), changed.err());
-        CliRun forced = CliRun.of("rollback", runId, "--reason", "errors found", "--yes", "--force", "--state-dir",
+        CliRun forced = CliRun.of("rollback", runId, "--runbook", rb.toString(), "--reason", "errors found", "--yes", "--force", "--state-dir",
                 state().toString());
         assertEquals(1, forced.exit(), forced.all());
         assertEquals(List.of("a", "b", "undo-b", "undo-a"), trace(dir.resolve("trace.log")));
         List<JournalEvent> j = lastJournal();
         assertEquals("rollback", j.get(0).dataString("mode"));
         assertEquals(runId, j.get(0).dataString("of_run"));
-        CliRun again = CliRun.of("rollback", runId, "--reason", "twice", "--yes", "--force", "--state-dir",
+        CliRun again = CliRun.of("rollback", runId, "--runbook", rb.toString(), "--reason", "twice", "--yes", "--force", "--state-dir",
                 state().toString());
         assertEquals(5, again.exit(), "a run is rolled back once: " + again.all());
         assertTrue(again.err().contains("already rolled back by run"), again.err());
@@ -179,7 +179,7 @@ class OperationalSafetyTest {
         Path rb = runbook("", step("a", "a", 0, undo("undo-a", 0)));
         CliRun r = run(rb, "--output", "json");
         String runId = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out()).get("run_id").asText();
-        CliRun back = CliRun.of("rollback", runId, "--reason", "sealed", "--yes", "--state-dir", state().toString(),
+        CliRun back = CliRun.of("rollback", runId, "--runbook", rb.toString(), "--reason", "sealed", "--yes", "--state-dir", state().toString(),
                 "--sign-key", keys.resolve("cutover-sign-key.pem").toString(), "--output", "json");
         assertEquals(1, back.exit(), back.all());
         String rollbackRun = new com.fasterxml.jackson.databind.ObjectMapper().readTree(back.out()).get("run_id")
@@ -196,7 +196,7 @@ class OperationalSafetyTest {
         CliRun r = run(rb, "--output", "json");
         String runId = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out()).get("run_id").asText();
         Thread.sleep(20);
-        CliRun late = CliRun.of("rollback", runId, "--reason", "late", "--yes", "--state-dir", state().toString());
+        CliRun late = CliRun.of("rollback", runId, "--runbook", rb.toString(), "--reason", "late", "--yes", "--state-dir", state().toString());
         assertEquals(5, late.exit(), late.all());
         assertTrue(late.err().contains("rollback_window"), late.err());
     }

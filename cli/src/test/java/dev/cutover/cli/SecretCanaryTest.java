@@ -77,7 +77,7 @@ class SecretCanaryTest {
         String okRun = new com.fasterxml.jackson.databind.ObjectMapper().readTree(ok.out()).get("run_id").asText();
         CliRun failed = cli("run", runbook.toString(), "--yes", "--state-dir", s, "--set", "fail=yes", "--verbose");
         assertEquals(4, failed.exit(), failed.all());
-        assertEquals(1, cli("rollback", okRun, "--reason", "canary", "--yes", "--state-dir", s).exit());
+        assertEquals(1, cli("rollback", okRun, "--runbook", runbook.toString(), "--reason", "canary", "--yes", "--state-dir", s).exit());
         assertEquals(0, cli("verify", okRun, "--state-dir", s).exit());
         assertEquals(0, cli("runs", "--state-dir", s).exit());
         for (String format : List.of("md", "html", "json")) {

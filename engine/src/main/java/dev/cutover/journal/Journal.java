@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
@@ -63,10 +62,10 @@ public final class Journal implements Closeable {
 
     /** Creates a new journal in {@code runDirectory}; fails if one exists. */
     public static Journal create(Path runDirectory, String runId, String operator, Masker masker) throws IOException {
-        Files.createDirectories(runDirectory);
+        PrivateFiles.createDirectories(runDirectory); // 0700, and the journal 0600, whatever the umask
         Path file = runDirectory.resolve(FILE_NAME);
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND);
+        FileChannel ch = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND), PrivateFiles.file());
         fsyncDirectory(runDirectory);
         return new Journal(file, ch, runId, operator, masker, Clock.systemUTC(), List.of());
     }

@@ -30,7 +30,11 @@ public final class JournalVerifier {
     }
 
     public static Verdict verify(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
+        return verify(Files.readAllBytes(file));
+    }
+
+    /** Checks the journal held in {@code bytes} (a whole file). */
+    public static Verdict verify(byte[] bytes) {
         List<JournalEvent> events = new ArrayList<>();
         if (bytes.length == 0) {
             return new Verdict(false, events, 1, "the journal is empty");

@@ -91,6 +91,7 @@ public final class SealKeys {
             throw new IOException(file + " holds a " + pem.getType() + ", not an Ed25519 PRIVATE KEY (PKCS#8); "
                     + "create one with 'cutover keygen --out DIR'");
         }
+        PrivateFiles.requireOwnerOnly(file);
         AsymmetricKeyParameter key;
         try {
             key = PrivateKeyFactory.createKey(pem.getContent());

@@ -1,6 +1,7 @@
 package dev.cutover.journal;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -62,7 +63,20 @@ public final class SealVerifier {
      * its place and the hash it names still are.
      */
     public static Verdict verify(Path journal, SealPublicKey publicKey) throws IOException {
-        JournalVerifier.Verdict chain = JournalVerifier.verify(journal);
+        return verify(Files.readAllBytes(journal), publicKey == null ? List.of() : List.of(publicKey));
+    }
+
+    /**
+     * Verifies the journal in {@code bytes} against a set of trusted keys: with none, the seal's place and
+     * the hash it names are checked but not its signature; with some, the journal must be sealed and every
+     * seal signed by one of them (chosen by the fingerprint the seal names, never trusted from the journal).
+     */
+    public static Verdict verify(byte[] bytes, List<SealPublicKey> trusted) {
+        return verify(JournalVerifier.verify(bytes), trusted);
+    }
+
+    /** The seal verdict over an already checked chain. */
+    public static Verdict verify(JournalVerifier.Verdict chain, List<SealPublicKey> trusted) {
         List<JournalEvent> events = chain.events();
         if (!chain.ok()) {
             return new Verdict(false, events, chain.badLine(), chain.problem(), null, Signature.INVALID);
@@ -74,7 +88,7 @@ public final class SealVerifier {
             }
         }
         if (lastSeal < 0) {
-            if (publicKey == null) {
+            if (trusted.isEmpty()) {
                 return new Verdict(true, events, 0, null, null, Signature.UNSEALED);
             }
             int n = events.size() + 1;
@@ -91,32 +105,39 @@ public final class SealVerifier {
         }
         for (int i = 0; i < events.size(); i++) {
             if (events.get(i).event().equals(Seal.EVENT)) {
-                String problem = check(events.get(i), Seal.of(events.get(i), i + 1), publicKey);
+                String problem = check(events.get(i), Seal.of(events.get(i), i + 1), trusted);
                 if (problem != null) {
                     return fail(events, i + 1, "line " + (i + 1) + ": " + problem, last);
                 }
             }
         }
-        return new Verdict(true, events, 0, null, last, publicKey == null ? Signature.NOT_CHECKED : Signature.VALID);
+        return new Verdict(true, events, 0, null, last, trusted.isEmpty() ? Signature.NOT_CHECKED : Signature.VALID);
     }
 
     /** What is wrong with one seal, or null. */
-    private static String check(JournalEvent event, Seal seal, SealPublicKey publicKey) {
+    private static String check(JournalEvent event, Seal seal, List<SealPublicKey> trusted) {
         if (seal.lastHash() == null || !seal.lastHash().equals(event.prev())) {
             return "the seal does not name the hash of the line before it";
         }
         if (!SealKeys.ALGORITHM.equals(seal.algorithm()) || seal.signature() == null) {
             return "the seal's algorithm is " + seal.algorithm() + ", expected " + SealKeys.ALGORITHM;
         }
-        if (publicKey == null) {
+        if (trusted.isEmpty()) {
             return null;
         }
-        if (!publicKey.fingerprint().equals(seal.fingerprint())) {
-            return "sealed by another key (" + seal.fingerprint() + "), not by the given public key ("
-                    + publicKey.fingerprint() + ")";
+        SealPublicKey key = trusted.stream().filter(k -> k.fingerprint().equals(seal.fingerprint())).findFirst()
+                .orElse(null);
+        if (key == null) {
+            return trusted.size() == 1
+                    ? "sealed by another key (" + seal.fingerprint() + "), not by the given public key ("
+                            + trusted.get(0).fingerprint() + ")"
+                    : "sealed by another key (" + seal.fingerprint() + "), none of the " + trusted.size()
+                            + " trusted keys (" + String.join(", ", trusted.stream().map(SealPublicKey::fingerprint)
+                            .toList()) + ")";
         }
-        if (!publicKey.verifies(seal.lastHash(), seal.signature())) {
-            return "the signature does not verify with the given public key";
+        if (!key.verifies(seal.lastHash(), seal.signature())) {
+            return "the signature does not verify with the " + (trusted.size() == 1 ? "given" : "trusted")
+                    + " public key " + key.fingerprint();
         }
         return null;
     }

@@ -1,5 +1,7 @@
 package dev.cutover.report;
 
+import dev.cutover.journal.PrivateFiles;
+
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,7 +13,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
-/** Writes files so a reader sees the old content or the new, never half: temp file, fsync, rename. */
+/**
+ * Writes files so a reader sees the old content or the new, never half: temp file, fsync, rename. The file
+ * is created readable by its owner only (reports and exports hold the run's record).
+ */
 public final class AtomicFiles {
     private AtomicFiles() {
     }
@@ -29,8 +34,8 @@ public final class AtomicFiles {
     public static void write(Path target, Content content) throws IOException {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        PrivateFiles.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp", PrivateFiles.file()); // 0600
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 OutputStream out = new FilterOutputStream(Channels.newOutputStream(ch)) {

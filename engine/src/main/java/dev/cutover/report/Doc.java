@@ -17,7 +17,8 @@ final class Doc {
     private record Para(String text, String cssClass) implements Block {
     }
 
-    private record Table(List<String> headers, List<List<String>> rows, String cssClass) implements Block {
+    private record Table(List<String> headers, List<List<String>> rows, String cssClass, List<String> rowClasses)
+            implements Block {
     }
 
     private record Bullets(List<String> items) implements Block {
@@ -58,7 +59,12 @@ final class Doc {
     }
 
     Doc table(List<String> headers, List<List<String>> rows, String cssClass) {
-        blocks.add(new Table(headers, rows, cssClass));
+        return table(headers, rows, cssClass, List.of());
+    }
+
+    /** A table whose rows may carry a CSS class each (HTML only; null or missing for none). */
+    Doc table(List<String> headers, List<List<String>> rows, String cssClass, List<String> rowClasses) {
+        blocks.add(new Table(headers, rows, cssClass, rowClasses));
         return this;
     }
 
@@ -125,8 +131,10 @@ final class Doc {
                     sb.append("</tr></thead>\n");
                 }
                 sb.append("<tbody>\n");
-                for (List<String> r : t.rows()) {
-                    sb.append("<tr>");
+                for (int ri = 0; ri < t.rows().size(); ri++) {
+                    List<String> r = t.rows().get(ri);
+                    String rc = ri < t.rowClasses().size() ? t.rowClasses().get(ri) : null;
+                    sb.append(rc == null ? "<tr>" : "<tr class=\"" + escape(rc) + "\">");
                     for (int i = 0; i < r.size(); i++) {
                         String cell = i == 0 && !headed ? "th" : "td";
                         sb.append('<').append(cell).append('>').append(inline(r.get(i))).append("</").append(cell)

@@ -30,12 +30,18 @@ final class GanttSvg {
         OUTCOME_COLOURS.put("failed, retrying", "#ef6c00");
         OUTCOME_COLOURS.put("failed", "#c62828");
         OUTCOME_COLOURS.put("undone", "#6a1b9a");
-        OUTCOME_COLOURS.put("undo failed", "#4a148c");
+        OUTCOME_COLOURS.put("undo failed", "#b71c1c");
         OUTCOME_COLOURS.put("planned", "#1565c0");
         OUTCOME_COLOURS.put("other", "#757575");
     }
 
     private GanttSvg() {
+    }
+
+    /** Whether an outcome is a failure that must stand out (a failed step, a failed undo, no outcome). */
+    static boolean failure(String outcome) {
+        return outcome != null && (outcome.equals("failed") || outcome.equals("undo failed")
+                || outcome.equals("in doubt") || outcome.equals("no outcome recorded"));
     }
 
     static String render(List<RunReport.Span> spans, Long runDurationMs) {
@@ -65,11 +71,15 @@ final class GanttSvg {
                     + "height=\"%d\" fill=\"%s\"/>%n", y, WIDTH, ROW, SECTION_COLOURS.getOrDefault(section, "#fafafa")));
             String label = section + " / " + s.step() + (s.attempt() != null && s.attempt() > 1 ? " #" + s.attempt() : "");
             String shown = label.length() > 36 ? label.substring(0, 35) + "…" : label;
-            sb.append(String.format(Locale.ROOT, "<text class=\"label\" x=\"6\" y=\"%d\">%s</text>%n", y + 14,
-                    Doc.escape(shown)));
+            sb.append(String.format(Locale.ROOT, "<text class=\"%s\" x=\"6\" y=\"%d\">%s</text>%n",
+                    failure(s.outcome()) ? "label failed" : "label", y + 14, Doc.escape(shown)));
             double x = LABEL + (double) plot * s.startMs() / total;
             double w = Math.max(2, (double) plot * (s.endMs() - s.startMs()) / total);
             String colour = OUTCOME_COLOURS.getOrDefault(s.outcome(), OUTCOME_COLOURS.get("other"));
+            if (failure(s.outcome())) {
+                sb.append(String.format(Locale.ROOT, "<rect class=\"failed-row\" x=\"0\" y=\"%d\" width=\"%d\" "
+                        + "height=\"%d\" fill=\"none\" stroke=\"#b71c1c\" stroke-width=\"1.5\"/>%n", y, WIDTH, ROW));
+            }
             sb.append(String.format(Locale.ROOT, "<rect class=\"bar\" data-section=\"%s\" data-step=\"%s\" "
                             + "data-outcome=\"%s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" rx=\"2\" fill=\"%s\">"
                             + "<title>%s: %s, %s at +%s</title></rect>%n", Doc.escape(section), Doc.escape(s.step()),

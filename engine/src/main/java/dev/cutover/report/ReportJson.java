@@ -28,6 +28,8 @@ final class ReportJson {
         run.put("runbook_sha256", h.runbookSha256());
         run.put("environment", h.environment());
         run.put("operator", h.operator());
+        run.put("os_user", h.osUser());
+        run.put("os_uid", h.osUid());
         run.put("ticket", h.ticket());
         run.put("host", h.host());
         run.put("cutover_version", h.cutoverVersion());
@@ -46,6 +48,7 @@ final class ReportJson {
         RunReport.Verification v = r.verification();
         Map<String, Object> ver = new LinkedHashMap<>();
         ver.put("ok", v.ok());
+        ver.put("authenticated", v.authenticated());
         ver.put("events", v.events());
         ver.put("bad_line", v.badLine() == 0 ? null : v.badLine());
         ver.put("problem", v.problem());
@@ -54,7 +57,28 @@ final class ReportJson {
         ver.put("signer_fingerprint", v.signerFingerprint());
         ver.put("algorithm", v.algorithm());
         ver.put("text", v.text());
+        List<Map<String, Object>> checks = new ArrayList<>();
+        for (RunReport.Check c : v.checks()) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("name", c.name());
+            t.put("status", c.status());
+            t.put("text", c.text());
+            checks.add(t);
+        }
+        ver.put("checks", checks);
         m.put("verification", ver);
+        RunReport.Summary su = r.summary();
+        Map<String, Object> sum = new LinkedHashMap<>();
+        sum.put("changed", su.changed());
+        sum.put("failed_changes", su.failedChanges());
+        sum.put("undone", su.undone());
+        sum.put("undo_failed", su.undoFailed());
+        sum.put("kept", su.kept());
+        sum.put("revalidation", su.revalidation());
+        sum.put("revalidation_checks", su.revalidationChecks());
+        sum.put("revalidation_failed", su.revalidationFailed());
+        sum.put("approvals", su.approvals());
+        m.put("summary", sum);
         List<Map<String, Object>> timeline = new ArrayList<>();
         for (RunReport.TimelineEntry e : r.timeline()) {
             Map<String, Object> t = new LinkedHashMap<>();

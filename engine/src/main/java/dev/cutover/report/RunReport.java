@@ -1,6 +1,7 @@
 package dev.cutover.report;
 
 import dev.cutover.journal.JournalEvent;
+import dev.cutover.journal.RecordVerifier;
 import dev.cutover.journal.SealPublicKey;
 import dev.cutover.journal.SealVerifier;
 
@@ -20,10 +21,11 @@ import java.util.Map;
  * @param verification the journal's verdict
  * @param timeline     one entry per event worth a line, in journal order
  * @param spans        one bar per step attempt, in start order
+ * @param summary      the auditor's first questions answered: changed, undone, re-validated, approved
  * @param rollback     what the rollback did, or null when there was none
  */
-public record RunReport(Header header, Verification verification, List<TimelineEntry> timeline, List<Span> spans,
-                        Rollback rollback) {
+public record RunReport(Header header, Verification verification, Summary summary, List<TimelineEntry> timeline,
+                        List<Span> spans, Rollback rollback) {
 
     /** The JSON report's schema id; a change that is not backward compatible bumps it. */
     public static final String SCHEMA = "cutover.report/v1";
@@ -32,9 +34,12 @@ public record RunReport(Header header, Verification verification, List<TimelineE
      * The facts from {@code run.started} and {@code run.finished}; any may be null when the journal lacks them.
      *
      * @param params masked parameter values as journaled
+     * @param osUser the OS account that ran it (journals before 0.x do not record it)
+     * @param osUid  its numeric uid, when recorded
      */
     public record Header(String runId, String runbook, String runbookFile, String runbookSha256, String environment,
-                         String operator, String ticket, String host, String cutoverVersion, String javaVersion,
+                         String operator, String osUser, String osUid, String ticket, String host,
+                         String cutoverVersion, String javaVersion,
                          String mode, Boolean rehearsal, Map<String, Object> params, String started,
                          String finished, Long durationMs, String status, Integer exitCode, String reason,
                          List<String> manualActions) {
@@ -43,11 +48,42 @@ public record RunReport(Header header, Verification verification, List<TimelineE
     /**
      * The verification verdict.
      *
-     * @param signature valid, not_checked, unsealed or invalid
-     * @param text      one sentence for people
+     * @param ok            no check failed (the chain holds, the seal if any, the run and its end)
+     * @param authenticated ok and sealed with a valid signature by a key given or trusted
+     * @param events        the events the report uses (those before the first bad line)
+     * @param signature     valid, not_checked, unsealed or invalid
+     * @param checks        what was checked and what was not, in order
+     * @param text          one paragraph for people
      */
-    public record Verification(boolean ok, int events, int badLine, String problem, String lastHash,
-                               String signature, String signerFingerprint, String algorithm, String text) {
+    public record Verification(boolean ok, boolean authenticated, int events, int badLine, String problem,
+                               String lastHash, String signature, String signerFingerprint, String algorithm,
+                               List<Check> checks, String text) {
+    }
+
+    /**
+     * One verification check.
+     *
+     * @param status passed, failed or not_checked
+     */
+    public record Check(String name, String status, String text) {
+    }
+
+    /**
+     * The first screen: what an auditor asks first.
+     *
+     * @param changed            mutating steps that completed
+     * @param failedChanges      mutating steps that failed
+     * @param undone             steps undone
+     * @param undoFailed         steps whose undo failed, each with its error
+     * @param kept               completed steps left in place (no undo), with the reason
+     * @param revalidation       the re-validation verdict, or null when there was no rollback
+     * @param revalidationChecks each re-validation check the journal records, with its result
+     * @param revalidationFailed whether any re-validation check failed
+     * @param approvals          each approval (step, approver, time, signed or not) or refusal
+     */
+    public record Summary(List<String> changed, List<String> failedChanges, List<String> undone,
+                          List<String> undoFailed, List<String> kept, String revalidation,
+                          List<String> revalidationChecks, boolean revalidationFailed, List<String> approvals) {
     }
 
     /**
@@ -77,34 +113,55 @@ public record RunReport(Header header, Verification verification, List<TimelineE
                            String revalidation) {
     }
 
-    /** Verifies {@code journal} (its signature too when {@code publicKey} is given) and reads it into a report. */
+    /**
+     * Verifies {@code journal} (its signature too when {@code publicKey} is given; its completeness always)
+     * and reads it into a report.
+     */
     public static RunReport read(Path journal, SealPublicKey publicKey) throws IOException {
-        return of(SealVerifier.verify(journal, publicKey));
+        return read(journal, publicKey == null ? List.of() : List.of(publicKey), RecordVerifier.Expect.nothing());
     }
 
-    /** The report of the events a verdict holds (all of them, or those before the first bad line). */
-    public static RunReport of(SealVerifier.Verdict v) {
+    /** Verifies {@code journal} against trusted keys and what it is expected to be, and reads it into a report. */
+    public static RunReport read(Path journal, List<SealPublicKey> trusted, RecordVerifier.Expect expect)
+            throws IOException {
+        return of(RecordVerifier.verify(journal, trusted, expect));
+    }
+
+    /**
+     * The report of the events a verdict allows: those before the first bad line, none after a seal, so a
+     * forged line can never become the title, status or reason.
+     */
+    public static RunReport of(RecordVerifier.Verdict v) {
         TimelineBuilder b = new TimelineBuilder(v.events());
-        Verification ver = new Verification(v.ok(), v.events().size(), v.badLine(), v.problem(),
-                v.last() == null ? null : v.last().hash(), v.signature().name().toLowerCase(Locale.ROOT),
-                v.seal() == null ? null : v.seal().fingerprint(), v.seal() == null ? null : v.seal().algorithm(),
-                verdictText(v));
-        return new RunReport(b.header(), ver, b.timeline(), b.spans(), b.rollback());
+        SealVerifier.Verdict sv = v.seal();
+        Verification ver = new Verification(v.ok(), v.authenticated(), v.events().size(), v.badLine(), v.problem(),
+                v.last() == null ? null : v.last().hash(), sv.signature().name().toLowerCase(Locale.ROOT),
+                sv.seal() == null ? null : sv.seal().fingerprint(), sv.seal() == null ? null : sv.seal().algorithm(),
+                v.checks().stream().map(c -> new Check(c.name(), c.status().name().toLowerCase(Locale.ROOT),
+                        c.text())).toList(), verdictText(v));
+        return new RunReport(b.header(), ver, AuditSummary.of(v.events()), b.timeline(), b.spans(), b.rollback());
     }
 
-    static String verdictText(SealVerifier.Verdict v) {
+    static String verdictText(RecordVerifier.Verdict v) {
         if (!v.ok()) {
-            return "NOT VERIFIED: " + v.problem() + ". Only the " + v.events().size()
-                    + " lines before it are shown; treat this record as altered.";
+            int hidden = v.lines() - v.events().size();
+            return "NOT VERIFIED: " + v.problem() + ". " + (hidden > 0 ? "Only the " + v.events().size()
+                    + " lines before it are used; line " + (v.events().size() + 1) + " and after are not shown. " : "")
+                    + "Treat this record as altered.";
         }
-        String chain = "Verified: " + v.events().size() + " events, hash chain intact";
-        return switch (v.signature()) {
-            case VALID -> chain + ", sealed with a valid " + v.seal().algorithm() + " signature by "
-                    + v.seal().fingerprint() + ".";
-            case NOT_CHECKED -> chain + "; sealed by " + v.seal().fingerprint()
-                    + " but the signature was not checked (no public key given).";
-            case UNSEALED -> chain + "; not sealed (no signature).";
-            case INVALID -> chain + "; the seal is invalid.";
+        SealVerifier.Verdict sv = v.seal();
+        String progress = v.check("complete").status() == RecordVerifier.Status.NOT_CHECKED
+                && v.check("complete").text().startsWith("unfinished") ? " The run is still in progress." : "";
+        return switch (sv.signature()) {
+            case VALID -> "Verified: " + v.events().size() + " events, hash chain intact, sealed with a valid "
+                    + sv.seal().algorithm() + " signature by " + sv.seal().fingerprint() + "." + progress;
+            case NOT_CHECKED -> "NOT AUTHENTICATED: the hash chain of " + v.events().size() + " events is consistent"
+                    + " and the journal is sealed by " + sv.seal().fingerprint() + ", but the signature was not "
+                    + "checked (no public key given): anyone who can write this file could have rewritten it."
+                    + progress;
+            case UNSEALED, INVALID -> "NOT AUTHENTICATED: the hash chain of " + v.events().size() + " events is "
+                    + "consistent, but the journal is NOT sealed: anyone who can write this file could have rewritten "
+                    + "it. Seal runs with --sign-key." + progress;
         };
     }
 

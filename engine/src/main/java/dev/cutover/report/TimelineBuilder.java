@@ -53,7 +53,8 @@ final class TimelineBuilder {
         Map<String, Object> params = sd.get("params") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
         return new RunReport.Header(events.isEmpty() ? null : events.get(0).run(), str(sd.get("runbook")),
                 str(sd.get("runbook_file")), str(sd.get("runbook_sha256")), str(sd.get("environment")),
-                s == null ? null : s.operator(), str(sd.get("ticket")), str(sd.get("host")),
+                s == null ? null : s.operator(), str(sd.get("os_user")), str(sd.get("os_uid")), str(sd.get("ticket")),
+                str(sd.get("host")),
                 str(sd.get("cutover_version")), str(sd.get("java_version")), str(sd.get("mode")),
                 sd.get("rehearsal") instanceof Boolean b ? b : null, params, s == null ? null : s.time(),
                 f == null ? null : f.time(), duration, f == null ? "unfinished" : str(fd.get("status")),

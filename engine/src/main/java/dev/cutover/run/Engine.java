@@ -157,6 +157,8 @@ public final class Engine {
         h.put("params", params);
         h.put("environment", o.environment());
         h.put("operator", o.operator());
+        h.put("os_user", dev.cutover.journal.OsIdentity.user()); // who really ran it, beside --operator
+        h.put("os_uid", dev.cutover.journal.OsIdentity.uid());
         h.put("ticket", o.ticket());
         h.put("host", host());
         h.put("pid", ProcessHandle.current().pid());
