@@ -24,6 +24,16 @@ public final class RunPolicyOptions {
             + "(as the operator); repeatable.")
     List<String> approve = new ArrayList<>();
 
+    @Option(names = "--approver-keys", paramLabel = "DIR|FILE", description = "Approvers' public keys (repeatable; "
+            + "also $CUTOVER_APPROVER_KEYS). With keys, approval steps count only approvals signed with them "
+            + "('cutover approve RUN --step ID --key FILE', from any seat), one per key.")
+    List<java.nio.file.Path> approverKeys = new ArrayList<>();
+
+    /** The approvers' public keys from --approver-keys and the environment; empty when none are configured. */
+    List<dev.cutover.journal.SealPublicKey> approverKeys(java.util.Map<String, String> env) throws java.io.IOException {
+        return dev.cutover.journal.TrustedKeys.load(approverKeys, env.get(dev.cutover.journal.TrustedKeys.APPROVER_ENV));
+    }
+
     /** Set by {@code run --yes}, which also approves every approval step as the operator. */
     boolean yesToApprovals;
 

@@ -11,6 +11,7 @@ import dev.cutover.runbook.InvalidRunbookException;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
+import java.util.List;
 import java.io.PrintWriter;
 
 /** What plan and run share: load, start the engine, render, map the outcome to an exit code. */
@@ -48,10 +49,17 @@ final class RunSupport {
                 return refused;
             }
         }
+        List<dev.cutover.journal.SealPublicKey> approverKeys;
+        try {
+            approverKeys = rbo.policy.approverKeys(GlobalOptions.environment);
+        } catch (IOException e) {
+            err.println("cutover: approvers' keys: " + e.getMessage() + "; nothing was run.");
+            return 2;
+        }
         RunOptions options = RunOptions.builder(global.stateDirectory()).dryRun(dryRun).operator(operator)
                 .ticket(ticket).environment(rbo.environmentLabel()).environmentVariables(GlobalOptions.environment)
                 .windows(rbo.policy.windows(p.env())).overrideWindow(rbo.policy.overrideReason())
-                .approver(rbo.policy.approver(operator, out)).build();
+                .approver(rbo.policy.approver(operator, out)).approverKeys(approverKeys).build();
         RunListener console = new Console(global.json() ? err : out, global.color());
         Abort abort = new Abort();
         Interrupts previous = installInterruptHandler(abort, err);

@@ -36,6 +36,7 @@ public enum EventType {
     WAIT_POLL("wait.poll"),
     APPROVAL_GRANTED("approval.granted"),
     APPROVAL_REFUSED("approval.refused"),
+    APPROVAL_REJECTED("approval.rejected"),
     FAULT_INJECTED("fault.injected"),
     ROLLBACK_STARTED("rollback.started"),
     ROLLBACK_STOPPED("rollback.stopped"),

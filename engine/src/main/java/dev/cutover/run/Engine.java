@@ -65,7 +65,7 @@ public final class Engine {
             journal.append(EventType.RUN_STARTED, null, null, null, header(rb, params, options));
             listener.runStarted(runId, rb.name(), options.dryRun());
             RunContext rc = new RunContext(journal, runId, runDir, RunContext.baseOf(rb), registry, masker, listener,
-                    abort, options.approver());
+                    abort, options.approver(), options.approverKeys());
             StepRunner runner = new StepRunner(rc);
             RunState state = new RunState(rb, params, options, runner);
             Gates.Passed gates = options.dryRun() ? new Gates.Passed(null, null)

@@ -77,7 +77,7 @@ public final class Recovery {
             }
             checkRunbook(js, rb, force);
             StepRunner runner = new StepRunner(new RunContext(journal, journal.runId(), runDir, RunContext.baseOf(rb),
-                    registry, masker, listener, abort, options.approver()));
+                    registry, masker, listener, abort, options.approver(), options.approverKeys()));
             RunState state = new RunState(rb, params, options, runner);
             try {
                 restore(state, js, rb);
@@ -197,7 +197,7 @@ public final class Recovery {
             journal.append(EventType.RUN_STARTED, null, null, null, header);
             listener.runStarted(runId, rb.name(), false);
             StepRunner runner = new StepRunner(new RunContext(journal, runId, runDir, RunContext.baseOf(rb), registry,
-                    masker, listener, abort, options.approver()));
+                    masker, listener, abort, options.approver(), options.approverKeys()));
             RunState state = new RunState(rb, params, options, runner);
             // what must be resolved again resolves as in the original run: ${run.dir} is its directory
             state.interpolateAs(originalId, originalRunDir);

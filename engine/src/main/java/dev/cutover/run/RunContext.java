@@ -19,9 +19,11 @@ import java.nio.file.Path;
  * @param listener      the operator's console
  * @param abort         Ctrl-C and termination signals
  * @param approver      answers approval steps
+ * @param approverKeys  the public keys whose signed approvals count; empty: approvals are asked for
  */
 record RunContext(Journal journal, String runId, Path runDir, Path baseDirectory, StepTypeRegistry registry,
-                  Masker masker, RunListener listener, Abort abort, Approver approver) {
+                  Masker masker, RunListener listener, Abort abort, Approver approver,
+                  java.util.List<dev.cutover.journal.SealPublicKey> approverKeys) {
 
     /** The directory of a runbook file, absolute; the working directory for a runbook without a file. */
     static Path baseOf(dev.cutover.runbook.Runbook rb) {

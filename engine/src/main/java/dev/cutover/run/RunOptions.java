@@ -17,11 +17,17 @@ import java.util.Map;
  * @param windows        change windows replacing the runbook's (from the environment file), or null
  * @param overrideWindowReason why the run may proceed outside its window, or null
  * @param approver       answers approval steps
+ * @param approverKeys   the public keys of the people who may approve; when any are given, approval steps
+ *                       count only approvals signed with them ({@code cutover approve}); never null
  */
 public record RunOptions(Path stateDirectory, boolean dryRun, String operator, String ticket, String environment,
                          Map<String, String> environmentVariables, boolean rehearsal, String failAfterStep,
                          java.util.List<dev.cutover.runbook.ChangeWindow> windows, String overrideWindowReason,
-                         Approver approver) {
+                         Approver approver, java.util.List<dev.cutover.journal.SealPublicKey> approverKeys) {
+
+    public RunOptions {
+        approverKeys = approverKeys == null ? java.util.List.of() : java.util.List.copyOf(approverKeys);
+    }
 
     public static Builder builder(Path stateDirectory) {
         return new Builder(stateDirectory);
@@ -40,6 +46,7 @@ public record RunOptions(Path stateDirectory, boolean dryRun, String operator, S
         private java.util.List<dev.cutover.runbook.ChangeWindow> windows;
         private String overrideWindowReason;
         private Approver approver = Approver.DENY;
+        private java.util.List<dev.cutover.journal.SealPublicKey> approverKeys = java.util.List.of();
 
         private Builder(Path stateDirectory) {
             this.stateDirectory = stateDirectory;
@@ -107,9 +114,15 @@ public record RunOptions(Path stateDirectory, boolean dryRun, String operator, S
             return this;
         }
 
+        /** Default none: approvals are typed on a terminal or given with --approve (one approver only). */
+        public Builder approverKeys(java.util.List<dev.cutover.journal.SealPublicKey> v) {
+            approverKeys = v;
+            return this;
+        }
+
         public RunOptions build() {
             return new RunOptions(stateDirectory, dryRun, operator, ticket, environment, env, rehearsal, failAfterStep,
-                    windows, overrideWindowReason, approver);
+                    windows, overrideWindowReason, approver, approverKeys);
         }
     }
 }

@@ -44,7 +44,7 @@ public final class StepHarness implements AutoCloseable {
         types.add(type);
         StepTypeRegistry registry = new StepTypeRegistry(types);
         this.runner = new StepRunner(new RunContext(journal, "testkit-run", runDir, baseDir, registry, masker, listener,
-                new Abort(), Approver.DENY));
+                new Abort(), Approver.DENY, List.of()));
     }
 
     /** What one apply, undo or probe did. */

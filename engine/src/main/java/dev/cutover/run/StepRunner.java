@@ -471,8 +471,24 @@ final class StepRunner {
         }
     }
 
-    /** An approval step: asks the run's approver and journals each approval. */
-    List<Approval> approve(RunStepContext ctx, String message, int required) throws StepFailedException {
+    /**
+     * An approval step. With approvers' keys configured, only approvals signed with them count
+     * ({@code cutover approve RUN --step ID --key FILE}, from any seat), one per key: the step waits for
+     * them. Without keys, the run's approver asks on a terminal or honours {@code --approve}, which can
+     * vouch for one person only, so a step that needs two or more approvers is refused: two names typed
+     * at one keyboard are not two people.
+     */
+    List<Approval> approve(RunStepContext ctx, String message, int required) throws StepFailedException,
+            InterruptedException {
+        if (!rc.approverKeys().isEmpty()) {
+            return signedApprovals(ctx, message, required);
+        }
+        if (required >= 2) {
+            throw new StepRefusedException(required + " distinct approvers are required, and cutover can tell people "
+                    + "apart only by their keys: configure the approvers' public keys (--approver-keys DIR or "
+                    + "CUTOVER_APPROVER_KEYS) and have each approver run 'cutover approve " + rc.runId() + " --step "
+                    + ctx.stepId() + " --key THEIR_KEY'");
+        }
         List<Approver.Approval> given;
         try {
             given = rc.approver().approve(ctx.stepId(), message, ctx.ahead(), required);
@@ -491,6 +507,47 @@ final class StepRunner {
             out.add(new Approval(a.approver(), a.time(), a.reason()));
         }
         return out;
+    }
+
+    private List<Approval> signedApprovals(RunStepContext ctx, String message, int required)
+            throws StepFailedException, InterruptedException {
+        dev.cutover.approval.ApprovalCheck.Expected expected = dev.cutover.approval.ApprovalCheck.Expected.of(
+                rc.journal().events().get(0), ctx.stepId());
+        rc.listener().note(ctx.stepId(), "APPROVAL NEEDED: " + message + " -- waiting for " + required
+                + " signed approval(s); each approver runs: cutover approve " + rc.runId() + " --step "
+                + ctx.stepId() + " --key THEIR_KEY");
+        List<Approval> out = new ArrayList<>();
+        Set<String> counted = new HashSet<>();
+        Set<String> reported = new HashSet<>();
+        while (true) {
+            dev.cutover.approval.ApprovalCheck.Collected c;
+            try {
+                c = dev.cutover.approval.ApprovalCheck.collect(rc.runDir(), expected, rc.approverKeys());
+            } catch (java.io.IOException e) {
+                throw new StepFailedException("cannot read the approvals of step '" + ctx.stepId() + "': "
+                        + e.getMessage());
+            }
+            for (String r : c.rejected()) {
+                if (reported.add(r)) {
+                    rc.journal().append(EventType.APPROVAL_REJECTED, ctx.stepId(), ctx.section(), 1,
+                            Map.of("reason", mask(r)));
+                    rc.listener().note(ctx.stepId(), "an approval does not count: " + mask(r));
+                }
+            }
+            for (dev.cutover.approval.SignedApproval a : c.valid()) {
+                if (counted.add(a.fingerprint())) {
+                    rc.journal().append(EventType.APPROVAL_GRANTED, ctx.stepId(), ctx.section(), 1, a.fields());
+                    Object time = a.fields().get("time");
+                    out.add(new Approval(a.approver(), time == null ? "" : time.toString(), a.reason()));
+                    rc.listener().note(ctx.stepId(), "approved by " + a.approver() + " (key " + a.fingerprint()
+                            + "), " + counted.size() + " of " + required);
+                }
+            }
+            if (counted.size() >= required) {
+                return out;
+            }
+            Thread.sleep(500);
+        }
     }
 
     RunStepContext contextFor(String stepId, String section, Map<String, Object> inputs, Duration timeout,
