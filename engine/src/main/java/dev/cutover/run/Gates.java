@@ -76,6 +76,11 @@ final class Gates {
             data.put("holder_alive", !e.abandoned());
             journal.append("lock.refused", null, null, null, data);
             return new Passed(null, e.getMessage() + "; " + advice(key, e));
+        } catch (IOException e) {
+            journal.append("lock.refused", null, null, null, Map.of("key", key, "problem", String.valueOf(e)));
+            return new Passed(null, "cannot take lock '" + key + "' in " + lockDir + " (" + e + "); every operator "
+                    + "of this machine must be able to write there: fix its permissions, or point CUTOVER_LOCK_DIR at "
+                    + "a shared local directory; nothing was run");
         }
     }
 
@@ -101,9 +106,9 @@ final class Gates {
                     + "read, so nobody can tell what it changed. Find out and put it right, then 'cutover unlock "
                     + key + " --reason TEXT'; nothing was run";
         }
-        return "it crashed or was killed mid-change and nothing has finished it. Finish it first: 'cutover resume "
-                + run + "' (continues it, or completes its rollback), then 'cutover rollback " + run + "' if it must "
-                + "be undone; nothing was run";
+        return "it crashed or was killed mid-change. Finish it first with 'cutover resume " + run + "' (it continues, "
+                + "or completes its rollback), and undo it afterwards with 'cutover rollback " + run + "' if need be; "
+                + "nothing was run";
     }
     private static String describe(Instant i, ChangeWindow w) {
         ZonedDateTime z = i.atZone(w.zone());

@@ -76,12 +76,17 @@ public final class RecoveryClaim implements AutoCloseable {
      * Writes nothing to the run's directory.
      */
     public static RecoveryClaim take(Path runDir, RunOptions options, boolean otherHostGone)
-            throws Recovery.RefusedException, IOException {
+            throws Recovery.RefusedException {
         checkDead(runDir, otherHostGone);
         String runId = runDir.getFileName().toString();
+        Path lockDir = RunLock.directory(options.environmentVariables());
         try {
-            return new RecoveryClaim(RunLock.acquire(RunLock.directory(options.environmentVariables()), "run/" + runId,
-                    runId, runDir, options.operator(), Set.of(runId)).lock());
+            return new RecoveryClaim(RunLock.acquire(lockDir, "run/" + runId, runId, runDir, options.operator(),
+                    Set.of(runId)).lock());
+        } catch (IOException e) {
+            throw new Recovery.RefusedException("cannot claim run " + runId + " in the lock directory " + lockDir + " ("
+                    + e + "); fix its permissions or point CUTOVER_LOCK_DIR at a shared local directory. Nothing was "
+                    + "written");
         } catch (RunLock.HeldException e) {
             throw new Recovery.RefusedException("run " + runId + " is being recovered already: "
                     + (e.holder() == null ? "another process holds it" : "resume or rollback " + e.holder().toString()
