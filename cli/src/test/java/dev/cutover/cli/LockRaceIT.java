@@ -83,6 +83,26 @@ class LockRaceIT {
         return new Cli(pb.start(), out);
     }
 
+    /** A cutover process on a real pseudo-terminal ({@code script}), typing {@code answer} at its prompt. */
+    private Cli startOnTerminal(String name, String answer, String... args) throws Exception {
+        StringBuilder line = new StringBuilder();
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-jar", JarProcessIT.JAR.toString()));
+        cmd.addAll(List.of(args));
+        for (String a : cmd) {
+            line.append('\'').append(a.replace("'", "'\\''")).append("' ");
+        }
+        Path out = dir.resolve(name + ".out");
+        ProcessBuilder pb = new ProcessBuilder("script", "-qec", line.toString(), "/dev/null").redirectErrorStream(true)
+                .redirectOutput(out.toFile()).directory(dir.toFile());
+        pb.environment().put("NO_COLOR", "1");
+        pb.environment().put("CUTOVER_LOCK_DIR", locks().toString());
+        Process p = pb.start();
+        p.getOutputStream().write((answer + "\n").getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().flush();
+        return new Cli(p, out);
+    }
+
     private Cli run(String name, Path work, String tag, Path state, String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of("run", runbook().toString(), "--yes", "--state-dir",
                 state.toString(), "--set", "work=" + work, "--set", "tag=" + tag));
@@ -242,9 +262,16 @@ class LockRaceIT {
                 unconfirmed.output());
         assertUnchanged(before, runA);
 
+        Cli declined = startOnTerminal("declined", "no", "resume", runA.toString(), "--assume", "not-done",
+                "--state-dir", stateA.toString());
+        assertEquals(5, declined.exit(), declined.output());
+        assertTrue(declined.output().contains("Type 'yes' to proceed") && declined.output().contains("not confirmed"),
+                declined.output());
+        assertUnchanged(before, runA);
+
         Files.writeString(work.resolve("release"), "");
-        Cli resumed = start("resume", "resume", runA.toString(), "--yes", "--assume", "not-done", "--state-dir",
-                stateA.toString());
+        Cli resumed = startOnTerminal("resume", "yes", "resume", runA.toString(), "--assume", "not-done",
+                "--state-dir", stateA.toString());
         assertEquals(0, resumed.exit(), resumed.output());
         assertTrue(events(runA).stream().anyMatch(e -> e.event().equals("lock.taken-over")
                 && e.dataString("took_over_from").contains(runA.getFileName().toString())), resumed.output());
