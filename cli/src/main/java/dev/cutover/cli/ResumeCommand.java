@@ -2,6 +2,8 @@ package dev.cutover.cli;
 
 import dev.cutover.run.Abort;
 import dev.cutover.run.InDoubtResolver;
+import dev.cutover.run.Recovery;
+import dev.cutover.run.RecoveryClaim;
 import dev.cutover.spi.ProbeResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,7 +18,9 @@ import java.util.concurrent.Callable;
 @Command(name = "resume", mixinStandardHelpOptions = true,
         description = "Continue a run that stopped (crash, kill -9, power loss) from its journal: a step that was "
                 + "in doubt is decided by its probe (or --assume); then the run goes on, or finishes rolling back. "
-                + "Exit codes as for run; 5 when it cannot decide or the run already finished.")
+                + "Only a run whose process is gone is resumed: a live one (pid and start time from its journal) is "
+                + "refused and nothing is written. Asks for confirmation unless --yes. Exit codes as for run; 5 when "
+                + "refused (still running, being resumed elsewhere, not confirmed, cannot decide, already finished).")
 final class ResumeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN", description = "Run id or run directory.")
     String run;
@@ -31,8 +35,12 @@ final class ResumeCommand implements Callable<Integer> {
             description = "What to assume for a step in doubt that no probe can decide.")
     String assume;
 
-    @Option(names = "--force", description = "Resume even though the runbook file changed since the run.")
+    @Option(names = "--force", description = "Resume even though the runbook file changed since the run, or the run "
+            + "was started on another host or container (whose processes cutover cannot see) that is gone for good.")
     boolean force;
+
+    @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation (required when not on a terminal).")
+    boolean yes;
 
     @Option(names = "--operator", description = "Who resumes (default: the OS user).")
     String operator;
@@ -55,6 +63,15 @@ final class ResumeCommand implements Callable<Integer> {
             return loaded.exit();
         }
         RecoverySupport.Recorded r = loaded.recorded();
+        try {
+            RecoveryClaim.checkDead(r.runDir(), force);
+        } catch (Recovery.RefusedException e) {
+            spec.commandLine().getErr().println("cutover: " + e.getMessage());
+            return 5;
+        }
+        if (!confirmed(r)) {
+            return 5;
+        }
         InDoubtResolver resolver = (stepId, uses) -> {
             if (assume != null) {
                 return assume.equals("done") ? ProbeResult.DONE : ProbeResult.NOT_DONE;
@@ -71,5 +88,25 @@ final class ResumeCommand implements Callable<Integer> {
         return RecoverySupport.run(spec, global, operator, signKey, r, (recovery, options, console) ->
                 recovery.resume(r.runDir(), r.runbook(), r.params(), options, r.masker(), console, new Abort(),
                         resolver, force));
+    }
+
+    /** Like run: --yes, or 'yes' typed on a terminal; never proceeds unasked without a terminal. */
+    private boolean confirmed(RecoverySupport.Recorded r) {
+        if (yes) {
+            return true;
+        }
+        java.io.Console c = System.console();
+        if (c == null) {
+            spec.commandLine().getErr().println("cutover: refusing to resume run " + r.runDir().getFileName() + " of '"
+                    + r.runbook().name() + "' without confirmation: not on a terminal. Add --yes to confirm.");
+            return false;
+        }
+        String answer = c.readLine("Resume run %s of '%s' now? Type 'yes' to proceed: ", r.runDir().getFileName(),
+                r.runbook().name());
+        if (answer == null || !answer.trim().equalsIgnoreCase("yes")) {
+            spec.commandLine().getErr().println("cutover: not confirmed; nothing was resumed.");
+            return false;
+        }
+        return true;
     }
 }

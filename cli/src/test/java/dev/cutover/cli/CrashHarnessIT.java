@@ -101,7 +101,7 @@ class CrashHarnessIT {
                 Files.writeString(journal, "{\"seq\":" + (n + 1) + ",\"event\":\"step.sta",
                         java.nio.file.StandardOpenOption.APPEND);
             }
-            Proc resumed = cutover(List.of(), "resume", journal.getParent().toString(), "--runbook", rb.toString(), "--state-dir", state.toString());
+            Proc resumed = cutover(List.of(), "resume", journal.getParent().toString(), "--yes", "--runbook", rb.toString(), "--state-dir", state.toString());
             String ctx = "crash after event " + n + " (" + (fail ? "failing" : "passing") + " validation):\n"
                     + resumed.out();
             assertEquals(fail ? 1 : 0, resumed.exit(), ctx);

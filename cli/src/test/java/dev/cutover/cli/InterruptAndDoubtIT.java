@@ -119,12 +119,12 @@ class InterruptAndDoubtIT {
         p.destroyForcibly();
         p.waitFor(10, TimeUnit.SECONDS);
         String runDir = state.resolve("runs").toFile().listFiles()[0].toString();
-        Process refused = start(List.of(), "resume", runDir, "--runbook", rb.toString(), "--state-dir", state.toString());
+        Process refused = start(List.of(), "resume", runDir, "--yes", "--runbook", rb.toString(), "--state-dir", state.toString());
         assertTrue(refused.waitFor(60, TimeUnit.SECONDS));
         String out = Files.readString(dir.resolve("out.log"));
         assertEquals(5, refused.exitValue(), out);
         assertTrue(out.contains("is in doubt") && out.contains("--assume"), out);
-        Process decided = start(List.of(), "resume", runDir, "--runbook", rb.toString(), "--assume", "not-done", "--state-dir", state.toString());
+        Process decided = start(List.of(), "resume", runDir, "--yes", "--runbook", rb.toString(), "--assume", "not-done", "--state-dir", state.toString());
         assertTrue(decided.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, decided.exitValue(), Files.readString(dir.resolve("out.log")));
         assertTrue(Files.exists(marker), "the step was run again after 'not-done'");

@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 import static dev.cutover.cli.TraceRunbooks.header;
 import static dev.cutover.cli.TraceRunbooks.step;
@@ -50,49 +51,74 @@ class OperationalSafetyTest {
                 + "steps:\n" + steps);
     }
 
+    private static Path lockDir() {
+        return RunLock.directory(System.getenv());
+    }
+
+    /** An owner record as a holder leaves it when its process dies without releasing. */
+    private static void forgeDeadHolder(String key, String runId, Path runDir) throws Exception {
+        Process p = new ProcessBuilder("true").start();
+        p.waitFor();
+        Path owner = RunLock.ownerFile(lockDir(), key);
+        Files.createDirectories(owner.getParent());
+        Files.writeString(owner, "{\"key\":\"" + key + "\",\"run_id\":\"" + runId + "\",\"run_dir\":\""
+                + runDir + "\",\"operator\":\"bob\",\"os_user\":\"bob\",\"host\":\""
+                + java.net.InetAddress.getLocalHost().getHostName() + "\",\"pid\":" + p.pid()
+                + ",\"pid_start\":null,\"since\":\"2026-01-01T00:00:00Z\"}");
+    }
+
     @Test
     @SuppressWarnings("try")
     void aSecondRunOnTheSameLockIsRefusedNamingTheHolder() throws Exception {
         Path rb = runbook("lock: \"db-${params.trace}\"\n", step("a", "a", 0, undo("undo-a", 0)));
         String key = "db-" + dir.resolve("trace.log");
-        try (RunLock held = RunLock.acquire(state(), key, "run-elsewhere", "alice").lock()) {
+        try (RunLock held = RunLock.acquire(lockDir(), key, "run-elsewhere", null, "alice", Set.of()).lock()) {
             CliRun r = run(rb);
             assertEquals(5, r.exit(), r.all());
             assertTrue(r.out().contains("held by run run-elsewhere by alice on"), r.out());
             assertTrue(r.out().contains("pid " + ProcessHandle.current().pid()), r.out());
             assertEquals(List.of(), trace(dir.resolve("trace.log")));
             assertTrue(lastJournal().stream().anyMatch(e -> e.event().equals("lock.refused")));
+            CliRun unlock = CliRun.of("unlock", key, "--reason", "impatient", "--state-dir", state().toString());
+            assertEquals(5, unlock.exit(), "unlock refuses while the holder is alive: " + unlock.all());
+            assertTrue(RunLock.holder(lockDir(), key).isPresent());
         }
         CliRun ok = run(rb);
         assertEquals(0, ok.exit(), ok.all());
         assertTrue(lastJournal().stream().anyMatch(e -> e.event().equals("lock.released")));
-        assertTrue(RunLock.holder(state(), key).isEmpty(), "the lock is released at the end");
+        assertTrue(RunLock.holder(lockDir(), key).isEmpty(), "the lock is released at the end");
     }
 
     @Test
-    void aLockLeftByADeadProcessIsTakenOverAndJournaled() throws Exception {
-        Path rb = runbook("lock: payments-db\n", step("a", "a", 0, undo("undo-a", 0)));
-        Process p = new ProcessBuilder("true").start();
-        p.waitFor();
-        Files.createDirectories(state().resolve("locks"));
-        Files.writeString(state().resolve("locks/payments-db.lock"), "{\"key\":\"payments-db\",\"runId\":\"old-run\","
-                + "\"operator\":\"bob\",\"host\":\"" + java.net.InetAddress.getLocalHost().getHostName()
-                + "\",\"pid\":" + p.pid() + ",\"since\":\"2026-01-01T00:00:00Z\"}");
+    void aLockLeftByADeadProcessWhoseRunFinishedIsTakenOverAndJournaled() throws Exception {
+        Path rb = runbook("lock: \"payments-${params.trace}\"\n", step("a", "a", 0, undo("undo-a", 0)));
+        String key = "payments-" + dir.resolve("trace.log");
+        assertEquals(0, run(rb).exit());
+        Path finished;
+        try (var s = Files.list(state().resolve("runs"))) {
+            finished = s.findFirst().orElseThrow();
+        }
+        forgeDeadHolder(key, finished.getFileName().toString(), finished);
         CliRun r = run(rb);
         assertEquals(0, r.exit(), r.all());
         JournalEvent taken = lastJournal().stream().filter(e -> e.event().equals("lock.taken-over")).findFirst()
                 .orElseThrow();
-        assertTrue(taken.dataString("took_over_from").contains("old-run by bob"), taken.data().toString());
+        assertTrue(taken.dataString("took_over_from").contains(finished.getFileName() + " by bob"),
+                taken.data().toString());
     }
 
     @Test
-    void unlockRemovesALockAndLeavesARecord() throws Exception {
-        RunLock.acquire(state(), "payments-db", "stuck-run", "carol");
-        CliRun r = CliRun.of("unlock", "payments-db", "--reason", "host died", "--state-dir", state().toString());
+    void unlockRemovesTheLockOfADeadHolderAndLeavesARecord() throws Exception {
+        String key = "payments-db-" + dir.getFileName();
+        forgeDeadHolder(key, "stuck-run", dir.resolve("gone"));
+        CliRun r = CliRun.of("unlock", key, "--reason", "host died", "--state-dir", state().toString());
         assertEquals(0, r.exit(), r.all());
-        assertTrue(RunLock.holder(state(), "payments-db").isEmpty());
+        assertTrue(RunLock.holder(lockDir(), key).isEmpty());
         assertTrue(lastJournal().stream().anyMatch(e -> e.event().equals("lock.removed")
                 && "host died".equals(e.dataString("reason"))));
+        assertTrue(Files.readAllLines(RunLock.unlockLog(lockDir())).stream()
+                .anyMatch(l -> l.contains("\"reason\":\"host died\"") && l.contains("stuck-run")));
+        assertTrue(r.err().contains("stuck-run did not finish"), r.all());
     }
 
     @Test

@@ -162,6 +162,7 @@ public final class Engine {
         h.put("ticket", o.ticket());
         h.put("host", host());
         h.put("pid", ProcessHandle.current().pid());
+        h.put("pid_start", ProcessIdentity.current().start());
         h.put("cutover_version", Version.get());
         h.put("java_version", System.getProperty("java.version"));
         h.put("mode", o.dryRun() ? "plan" : "run");

@@ -66,6 +66,7 @@ public final class Recovery {
     public RunOutcome resume(Path runDir, Runbook rb, Map<String, Object> params, RunOptions options, Masker masker,
                              RunListener listener, Abort abort, InDoubtResolver resolver, boolean force)
             throws IOException, RefusedException {
+        RecoveryClaim claim = RecoveryClaim.take(runDir, options, force); // resume only what is dead; writes nothing
         Instant started = Instant.now();
         Journal journal = Journal.reopen(runDir, options.operator(), masker);
         try {
@@ -133,6 +134,7 @@ public final class Recovery {
             }
         } finally {
             journal.close();
+            claim.close();
         }
     }
 
