@@ -81,6 +81,12 @@ public final class Recovery {
                     registry, masker, listener, abort, options.approver(), options.approverKeys()));
             RunState state = new RunState(rb, params, options, runner);
             try {
+                // the runbook's lock before anything else is decided or written: a run that cannot have it stays
+                // as it is, unfinished, for a later resume (its journal records only the refusal)
+                Gates.Passed gates = lock(rb, params, options, journal, runDir, masker);
+                if (gates.refused()) {
+                    throw new RefusedException(gates.refusal() + "; nothing was resumed");
+                }
                 restore(state, js, rb);
                 Map<String, Object> resumed = new LinkedHashMap<>();
                 resumed.put("torn_tail_removed", journal.repairedTail() == null ? null
@@ -92,6 +98,9 @@ public final class Recovery {
                     resumed.put("decision", decided.name());
                     if (decided == ProbeResult.UNKNOWN) {
                         journal.append(EventType.RESUME_REFUSED, js.inDoubt.stepId(), "steps", null, resumed);
+                        if (gates.lock() != null) {
+                            gates.lock().close();
+                        }
                         throw new RefusedException("step '" + js.inDoubt.stepId() + "' is in doubt: its intent was "
                                 + "journaled but not its outcome, and no probe can tell whether it took effect. Check "
                                 + "the system, then rerun with --assume done or --assume not-done");
@@ -107,12 +116,8 @@ public final class Recovery {
                 if (journal.repairedTail() != null) {
                     listener.note("journal", "removed a torn last line left by the crash (journaled in run.resumed)");
                 }
-                Gates.Passed gates = lock(rb, params, options, journal, runDir, masker);
                 try {
                     return Engine.finish(state, gates, started, () -> {
-                        if (gates.refused()) {
-                            return state.done(started, RunStatus.REFUSED, gates.refusal(), List.of(), "");
-                        }
                         if (js.mustRollBack()) {
                             state.alreadyUndone(js.undone);
                             return new Rollback(state).run(started, js.failureReason == null ? "run was rolling back "
