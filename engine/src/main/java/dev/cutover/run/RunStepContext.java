@@ -96,7 +96,7 @@ final class RunStepContext implements StepContext {
     }
 
     @Override
-    public List<Approval> approve(String message, int required) throws StepFailedException {
+    public List<Approval> approve(String message, int required) throws StepFailedException, InterruptedException {
         return runner.approve(this, message, required);
     }
 
