@@ -113,7 +113,7 @@ final class RecoverySupport {
     /** The recovery a command runs once options, console and key are ready. */
     interface Action {
         RunOutcome run(dev.cutover.run.Recovery recovery, dev.cutover.run.RunOptions options,
-                       dev.cutover.run.RunListener console) throws dev.cutover.run.Recovery.RefusedException,
+                       dev.cutover.run.RunListener console, dev.cutover.run.Abort abort) throws dev.cutover.run.Recovery.RefusedException,
                 IOException;
     }
 
@@ -128,14 +128,18 @@ final class RecoverySupport {
                 .build();
         dev.cutover.run.RunListener console = new Console(global.json() ? spec.commandLine().getErr()
                 : spec.commandLine().getOut(), global.color());
+        dev.cutover.run.Abort abort = new dev.cutover.run.Abort();
+        Interrupts signals = RunSupport.installInterruptHandler(abort, spec.commandLine().getErr());
         try {
             return render(spec, global, key.key(), r, action.run(new dev.cutover.run.Recovery(r.registry()), options,
-                    console));
+                    console, abort));
         } catch (dev.cutover.run.Recovery.RefusedException e) {
             spec.commandLine().getErr().println("cutover: " + e.getMessage());
             return 5;
         } catch (IOException e) {
             return ioError(spec, e);
+        } finally {
+            signals.close();
         }
     }
 

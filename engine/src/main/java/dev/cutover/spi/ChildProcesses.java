@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -169,6 +170,15 @@ public final class ChildProcesses {
         ROOTS.put(pid, tag);
         LinuxProcess.read(pid).ifPresent(p -> FIRST_START.merge(tag, p.startTicks(), Math::min));
         process.onExit().thenRun(() -> ROOTS.remove(pid, tag));
+    }
+
+    /**
+     * The tag a service started through {@link #forService} carries (its innermost one), for stopping
+     * its daemonized children with {@link #killTagged}; empty when the process has none or is gone.
+     */
+    public static Optional<String> serviceTag(long pid) {
+        return LinuxProcess.read(pid).map(LinuxProcess::serviceTags).filter(t -> !t.isBlank())
+                .map(t -> t.substring(t.lastIndexOf(' ') + 1));
     }
 
     /** The live processes whose environment carries {@code tag} (in either tag variable). */
