@@ -119,6 +119,7 @@ final class RecoverySupport {
 
     /** Runs a recovery (resume, later rollback): signing key, console, refusals and errors as exit codes. */
     static int run(CommandSpec spec, GlobalOptions global, String operator, Path signKey, Recorded r, Action action) {
+        dev.cutover.spi.ChildProcesses.prepareInBackground();
         SigningKey key = signingKey(spec, signKey);
         if (!key.ok()) {
             return 2;

@@ -26,6 +26,7 @@ final class RunSupport {
     /** As above; with {@code signKey} set, the finished run's journal is sealed with it. */
     static int execute(CommandSpec spec, GlobalOptions global, RunbookOptions rbo, boolean dryRun, String operator,
                        String ticket, Confirm confirm, SealSigningKey signKey) {
+        dev.cutover.spi.ChildProcesses.prepareInBackground();
         Prepared p;
         try {
             p = Prepared.load(rbo, true);

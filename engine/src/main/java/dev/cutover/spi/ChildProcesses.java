@@ -162,6 +162,18 @@ public final class ChildProcesses {
     }
 
     /**
+     * Starts {@link #prepare} on a background thread (loading the native library takes a moment), so it
+     * overlaps with loading the runbook; a step's own {@code prepare()} then waits for it.
+     */
+    public static void prepareInBackground() {
+        if (subreaper == null) {
+            Thread t = new Thread(ChildProcesses::prepare, "cutover-subreaper");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    /**
      * Registers a process this JVM started for the step or service {@code tag}: it is never taken for
      * an orphan, and orphans that start after it may be attributed to {@code tag}.
      */
@@ -251,8 +263,11 @@ public final class ChildProcesses {
             }
         });
         int round = 0;
+        // as the subreaper, everything a step of this JVM started stays among its descendants: no need to read
+        // every process's environment (a tag from another, crashed cutover is looked for everywhere)
+        boolean local = Boolean.TRUE.equals(subreaper) && FIRST_START.containsKey(tag);
         while (true) {
-            List<LinuxProcess> all = LinuxProcess.all();
+            List<LinuxProcess> all = local ? descendants() : LinuxProcess.all();
             Set<Long> groups = new HashSet<>();
             for (LinuxProcess p : all) {
                 if (p.carries(tag) && !protectedPids.contains(p.pid())) {
@@ -297,6 +312,12 @@ public final class ChildProcesses {
             LOG.debug("stopped the processes of {}: {}", tag, killed);
         }
         return new Stopped(killed);
+    }
+
+    private static List<LinuxProcess> descendants() {
+        List<LinuxProcess> out = new ArrayList<>();
+        ProcessHandle.current().descendants().forEach(h -> LinuxProcess.read(h.pid()).ifPresent(out::add));
+        return out;
     }
 
     private static void ancestors(ProcessHandle p, Set<Long> into) {
