@@ -51,6 +51,8 @@ public final class ChildProcesses {
     private static final Map<Long, String> ROOTS = new ConcurrentHashMap<>();
     /** Per tag, the start time (clock ticks since boot) of its first root: orphans younger than this may be the tag's. */
     private static final Map<String, Long> FIRST_START = new ConcurrentHashMap<>();
+    /** Tags whose processes this JVM started (as the subreaper, it finds them all among its descendants). */
+    private static final Set<String> LOCAL_TAGS = ConcurrentHashMap.newKeySet();
     private static volatile Boolean subreaper;
 
     private ChildProcesses() {
@@ -180,6 +182,7 @@ public final class ChildProcesses {
     public static void started(Process process, String tag) {
         long pid = process.pid();
         ROOTS.put(pid, tag);
+        LOCAL_TAGS.add(tag);
         LinuxProcess.read(pid).ifPresent(p -> FIRST_START.merge(tag, p.startTicks(), Math::min));
         process.onExit().thenRun(() -> ROOTS.remove(pid, tag));
     }
@@ -249,11 +252,13 @@ public final class ChildProcesses {
         protectedPids.add(SELF);
         protectedPids.add(1L);
         ProcessHandle.current().parent().ifPresent(p -> ancestors(p, protectedPids));
-        LinuxProcess self = LinuxProcess.read(SELF).orElse(null);
+        // never a group or session of cutover itself or of what started it (the operator's shell, sshd, ...)
         Set<Long> ownGroups = new HashSet<>(Set.of(0L, 1L));
-        if (self != null) {
-            ownGroups.add(self.pgrp());
-            ownGroups.add(self.session());
+        for (long pid : protectedPids) {
+            LinuxProcess.read(pid).ifPresent(p -> {
+                ownGroups.add(p.pgrp());
+                ownGroups.add(p.session());
+            });
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         Set<Long> seenSessions = new HashSet<>();
@@ -265,7 +270,7 @@ public final class ChildProcesses {
         int round = 0;
         // as the subreaper, everything a step of this JVM started stays among its descendants: no need to read
         // every process's environment (a tag from another, crashed cutover is looked for everywhere)
-        boolean local = Boolean.TRUE.equals(subreaper) && FIRST_START.containsKey(tag);
+        boolean local = Boolean.TRUE.equals(subreaper) && LOCAL_TAGS.contains(tag);
         while (true) {
             List<LinuxProcess> all = local ? descendants() : LinuxProcess.all();
             Set<Long> groups = new HashSet<>();
