@@ -248,18 +248,9 @@ public final class ChildProcesses {
         if (!LinuxProcess.available()) {
             return new Stopped(killed);
         }
-        Set<Long> protectedPids = new HashSet<>();
-        protectedPids.add(SELF);
-        protectedPids.add(1L);
-        ProcessHandle.current().parent().ifPresent(p -> ancestors(p, protectedPids));
-        // never a group or session of cutover itself or of what started it (the operator's shell, sshd, ...)
-        Set<Long> ownGroups = new HashSet<>(Set.of(0L, 1L));
-        for (long pid : protectedPids) {
-            LinuxProcess.read(pid).ifPresent(p -> {
-                ownGroups.add(p.pgrp());
-                ownGroups.add(p.session());
-            });
-        }
+        Guarded guard = guarded();
+        Set<Long> protectedPids = guard.pids();
+        Set<Long> ownGroups = guard.groups();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         Set<Long> seenSessions = new HashSet<>();
         ROOTS.forEach((pid, t) -> {
@@ -323,6 +314,35 @@ public final class ChildProcesses {
         List<LinuxProcess> out = new ArrayList<>();
         ProcessHandle.current().descendants().forEach(h -> LinuxProcess.read(h.pid()).ifPresent(out::add));
         return out;
+    }
+
+    /** cutover, what started it (the operator's shell, sshd, ...) and init, and their groups and sessions. */
+    private record Guarded(long parent, Set<Long> pids, Set<Long> groups) {
+    }
+
+    private static volatile Guarded guarded;
+
+    private static Guarded guarded() {
+        long parent = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(0L);
+        Guarded g = guarded;
+        if (g != null && g.parent() == parent) {
+            return g;
+        }
+        Set<Long> pids = new HashSet<>();
+        pids.add(SELF);
+        pids.add(1L);
+        ProcessHandle.current().parent().ifPresent(p -> ancestors(p, pids));
+        // never a group or session of cutover itself or of what started it
+        Set<Long> groups = new HashSet<>(Set.of(0L, 1L));
+        for (long pid : pids) {
+            LinuxProcess.read(pid).ifPresent(p -> {
+                groups.add(p.pgrp());
+                groups.add(p.session());
+            });
+        }
+        g = new Guarded(parent, Set.copyOf(pids), Set.copyOf(groups));
+        guarded = g;
+        return g;
     }
 
     private static void ancestors(ProcessHandle p, Set<Long> into) {

@@ -18,10 +18,11 @@ record LinuxProcess(long pid, long ppid, long pgrp, long session, long startTick
                     String stepTags, String serviceTags, boolean environmentRead) {
 
     private static final Path PROC = Path.of("/proc");
+    private static final boolean AVAILABLE = Files.isReadable(PROC.resolve("self").resolve("stat"));
 
     /** Whether this machine has a Linux {@code /proc}. */
     static boolean available() {
-        return Files.isReadable(PROC.resolve("self").resolve("stat"));
+        return AVAILABLE;
     }
 
     /** Every process visible now; processes that end while being read are left out. */
