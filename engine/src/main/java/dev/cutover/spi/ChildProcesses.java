@@ -66,9 +66,18 @@ public final class ChildProcesses {
         return clean(runId) + "/" + clean(stepId);
     }
 
-    /** The tag of the step this context belongs to. */
+    /**
+     * The tag of one phase of a step other than its change: {@code undo}, {@code probe}, {@code poll};
+     * e.g. {@code 20261130T083000Z-1f2e/copy-data/undo}. Tags match whole, so killing a step's tag
+     * never touches its undo's processes, nor the other way round.
+     */
+    public static String tag(String runId, String stepId, String phase) {
+        return tag(runId, stepId) + "/" + clean(phase);
+    }
+
+    /** The tag of the step (or undo, probe) this context belongs to: {@link StepContext#processTag()}. */
     public static String tag(StepContext context) {
-        return tag(context.runId(), context.stepId());
+        return context.processTag();
     }
 
     private static String clean(String s) {

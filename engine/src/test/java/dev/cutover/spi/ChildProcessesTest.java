@@ -72,6 +72,8 @@ class ChildProcessesTest {
     @Test
     void theTagFormatIsRunSlashStepAndNestedRunsKeepTheOuterTag() {
         assertEquals("20261130T083000Z-1f2e/copy-data", ChildProcesses.tag("20261130T083000Z-1f2e", "copy-data"));
+        assertEquals("r/copy-data/undo", ChildProcesses.tag("r", "copy-data", "undo"));
+        assertFalse(LinuxProcess.contains("r/copy-data/undo", "r/copy-data"), "killing a step spares its undo");
         Map<String, String> inner = ChildProcesses.forStep(Map.of(ChildProcesses.TAG_VARIABLE, "outer/a"), "inner/b");
         assertEquals("outer/a inner/b", inner.get(ChildProcesses.TAG_VARIABLE));
         Map<String, String> service = ChildProcesses.forService(inner, "inner/start");
