@@ -192,12 +192,13 @@ final class RecoverySupport {
     /** The recovery a command runs once options, console and key are ready. */
     interface Action {
         RunOutcome run(dev.cutover.run.Recovery recovery, dev.cutover.run.RunOptions options,
-                       dev.cutover.run.RunListener console) throws dev.cutover.run.Recovery.RefusedException,
+                       dev.cutover.run.RunListener console, dev.cutover.run.Abort abort) throws dev.cutover.run.Recovery.RefusedException,
                 IOException;
     }
 
     /** Runs a recovery (resume, later rollback): signing key, console, refusals and errors as exit codes. */
     static int run(CommandSpec spec, GlobalOptions global, String operator, Path signKey, Recorded r, Action action) {
+        dev.cutover.spi.ChildProcesses.prepareInBackground();
         SigningKey key = signingKey(spec, signKey);
         if (!key.ok()) {
             return 2;
@@ -207,14 +208,18 @@ final class RecoverySupport {
                 .build();
         dev.cutover.run.RunListener console = new Console(global.json() ? spec.commandLine().getErr()
                 : spec.commandLine().getOut(), global.color());
+        dev.cutover.run.Abort abort = new dev.cutover.run.Abort();
+        Interrupts signals = RunSupport.installInterruptHandler(abort, spec.commandLine().getErr());
         try {
             return render(spec, global, key.key(), r, action.run(new dev.cutover.run.Recovery(r.registry()), options,
-                    console));
+                    console, abort));
         } catch (dev.cutover.run.Recovery.RefusedException e) {
             spec.commandLine().getErr().println("cutover: " + e.getMessage());
             return 5;
         } catch (IOException e) {
             return ioError(spec, e);
+        } finally {
+            signals.close();
         }
     }
 

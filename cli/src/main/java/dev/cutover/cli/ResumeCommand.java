@@ -1,6 +1,5 @@
 package dev.cutover.cli;
 
-import dev.cutover.run.Abort;
 import dev.cutover.run.InDoubtResolver;
 import dev.cutover.run.Recovery;
 import dev.cutover.run.RecoveryClaim;
@@ -85,8 +84,8 @@ final class ResumeCommand implements Callable<Integer> {
             return "done".equals(a == null ? "" : a.trim()) ? ProbeResult.DONE
                     : "not-done".equals(a == null ? "" : a.trim()) ? ProbeResult.NOT_DONE : ProbeResult.UNKNOWN;
         };
-        return RecoverySupport.run(spec, global, operator, signKey, r, (recovery, options, console) ->
-                recovery.resume(r.runDir(), r.runbook(), r.params(), options, r.masker(), console, new Abort(),
+        return RecoverySupport.run(spec, global, operator, signKey, r, (recovery, options, console, abort) ->
+                recovery.resume(r.runDir(), r.runbook(), r.params(), options, r.masker(), console, abort,
                         resolver, force));
     }
 

@@ -1,6 +1,5 @@
 package dev.cutover.cli;
 
-import dev.cutover.run.Abort;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -63,8 +62,8 @@ final class RollbackCommand implements Callable<Integer> {
                 return 5;
             }
         }
-        return RecoverySupport.run(spec, global, operator, signKey, r, (recovery, options, console) ->
-                recovery.rollback(r.runDir(), r.runbook(), r.params(), options, r.masker(), console, new Abort(),
+        return RecoverySupport.run(spec, global, operator, signKey, r, (recovery, options, console, abort) ->
+                recovery.rollback(r.runDir(), r.runbook(), r.params(), options, r.masker(), console, abort,
                         r.trustNote() == null ? reason : reason + " [" + r.trustNote() + "]", force));
     }
 }

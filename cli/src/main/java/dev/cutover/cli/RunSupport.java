@@ -27,6 +27,7 @@ final class RunSupport {
     /** As above; with {@code signKey} set, the finished run's journal is sealed with it. */
     static int execute(CommandSpec spec, GlobalOptions global, RunbookOptions rbo, boolean dryRun, String operator,
                        String ticket, Confirm confirm, SealSigningKey signKey) {
+        dev.cutover.spi.ChildProcesses.prepareInBackground();
         Prepared p;
         try {
             p = Prepared.load(rbo, true);
@@ -96,12 +97,23 @@ final class RunSupport {
         Integer ask(Prepared p);
     }
 
-    /** Ctrl-C: the first stops the current step and rolls back; during rollback it is refused. */
-    private static Interrupts installInterruptHandler(Abort abort, PrintWriter err) {
-        return Interrupts.install(() -> {
+    /**
+     * Ctrl-C, SIGTERM, SIGHUP: the first stops the current step (its whole process tree) and rolls back;
+     * any later one, and any during rollback, is refused so the rollback finishes.
+     */
+    static Interrupts installInterruptHandler(Abort abort, PrintWriter err) {
+        return Interrupts.install(reason -> {
+            Abort.Answer a = abort.request(reason);
             err.println();
-            err.println(abort.request() ? "cutover: interrupted; stopping the current step and rolling back ..."
-                    : "cutover: rollback is in progress and must finish; not stopping.");
+            err.println(switch (a) {
+                case STOPPING -> "cutover: " + reason.describe() + "; stopping the current step and every process it "
+                        + "started, then rolling back ... (a second Ctrl-C will not stop the rollback)";
+                case ALREADY_STOPPING -> "cutover: " + reason.signal() + " ignored: already stopping ("
+                        + abort.describe("interrupted") + "); the rollback follows and must finish.";
+                case REFUSED -> "cutover: rollback is in progress and must finish; " + reason.signal()
+                        + " refused. (Only if it hangs: kill -9 " + ProcessHandle.current().pid()
+                        + " from another terminal, then cutover resume the run.)";
+            });
             err.flush();
         });
     }

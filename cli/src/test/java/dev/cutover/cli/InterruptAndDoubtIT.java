@@ -88,7 +88,7 @@ class InterruptAndDoubtIT {
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         String out = Files.readString(dir.resolve("out.log"));
         assertEquals(1, p.exitValue(), out);
-        assertTrue(out.contains("interrupted; stopping the current step and rolling back"), out);
+        assertTrue(out.contains("interrupted by the operator (Ctrl-C, SIGINT); stopping the current step"), out);
         assertTrue(out.contains("rollback is in progress and must finish"), out);
         assertFalse(Files.exists(marker), "the completed step was undone");
         long sleepPid = Long.parseLong(Files.readString(pidFile).trim());

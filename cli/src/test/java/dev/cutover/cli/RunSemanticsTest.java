@@ -180,11 +180,11 @@ class RunSemanticsTest {
 
     @Test
     void waitUntilPollsAReadOnlyCheckUntilItPassesOrTheDeadline() throws Exception {
-        Path flag = dir.resolve("ready");
-        String steps = "  - id: later\n    uses: shell.exec\n    no_undo: test\n    with:\n"
-                + "      command: [sh, -c, '(sleep 0.6; touch \"$F\") >/dev/null 2>&1 &']\n      env: { F: \"" + flag + "\" }\n"
-                + "  - id: wait-ready\n    uses: wait.until\n    with:\n      uses: shell.exec\n"
-                + "      with: { command: [test, -f, \"" + flag + "\"], readonly: true }\n"
+        // ready on the third look (no background job: no process outlives its step)
+        Path count = dir.resolve("looks");
+        String steps = "  - id: wait-ready\n    uses: wait.until\n    with:\n      uses: shell.exec\n"
+                + "      with: { command: [sh, -c, 'n=$(cat \"$C\" 2>/dev/null || echo 0); echo $((n+1)) > \"$C\"; "
+                + "test $n -ge 2'], env: { C: \"" + count + "\" }, readonly: true }\n"
                 + "      interval: 200ms\n      deadline: 10s\n";
         Path rb = TraceRunbooks.write(dir, "wait.yaml", header() + "steps:\n" + steps);
         CliRun r = run(rb);

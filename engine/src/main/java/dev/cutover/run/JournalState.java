@@ -46,6 +46,8 @@ final class JournalState {
     String finishedTime;
     /** The lock key the run held, if any. */
     String lockKey;
+    /** A step whose undo had started but not ended when the run stopped, or null. */
+    String undoInProgress;
 
     @SuppressWarnings("unchecked")
     JournalState(List<JournalEvent> events) {
@@ -124,7 +126,12 @@ final class JournalState {
                     rollingBack = true;
                     failureReason = e.dataString("reason");
                 }
-                case UNDO_SUCCEEDED, UNDO_SKIPPED -> undone.add(step);
+                case UNDO_STARTED -> undoInProgress = step;
+                case UNDO_FAILED -> undoInProgress = null;
+                case UNDO_SUCCEEDED, UNDO_SKIPPED -> {
+                    undone.add(step);
+                    undoInProgress = null;
+                }
                 case RUN_FINISHED -> {
                     finishedStatus = e.dataString("status");
                     finishedTime = e.time();

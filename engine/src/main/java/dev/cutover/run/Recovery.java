@@ -92,6 +92,13 @@ public final class Recovery {
                 resumed.put("torn_tail_removed", journal.repairedTail() == null ? null
                         : masker.mask(journal.repairedTail()));
                 resumed.put("rolling_back", js.mustRollBack());
+                // no process of the crashed step (or of its undo) may still be at work when it is probed or
+                // undone: an orphan finishing its change after resume re-ran the step would make it twice
+                List<String> stopped = stopLeftovers(journal.runId(), js);
+                if (!stopped.isEmpty()) {
+                    resumed.put("stopped_processes", stopped);
+                    stopped.forEach(x -> listener.note("resume", "stopped a process left by the crashed run: " + x));
+                }
                 if (js.inDoubt != null) {
                     resumed.put("in_doubt", js.inDoubt.stepId());
                     ProbeResult decided = decide(state, js.inDoubt, rb, resolver);
@@ -269,6 +276,25 @@ public final class Recovery {
             }
         } catch (IOException e) {
             return out;
+        }
+        return out;
+    }
+
+    /** Kills every process still tagged with the in-doubt step or an undo in progress; what was stopped. */
+    private static List<String> stopLeftovers(String runId, JournalState js) {
+        List<String> tags = new java.util.ArrayList<>();
+        if (js.inDoubt != null) {
+            tags.add(dev.cutover.spi.ChildProcesses.tag(runId, js.inDoubt.stepId()));
+        }
+        if (js.undoInProgress != null) {
+            tags.add(dev.cutover.spi.ChildProcesses.tag(runId, js.undoInProgress, "undo"));
+        }
+        List<String> out = new java.util.ArrayList<>();
+        for (String tag : tags) {
+            dev.cutover.spi.ChildProcesses.Stopped s = dev.cutover.spi.ChildProcesses.killTagged(tag);
+            if (s.any()) {
+                out.add(s.describe());
+            }
         }
         return out;
     }

@@ -139,7 +139,7 @@ final class RunState {
                 continue;
             }
             if (honourAbort && rc().abort().requested()) {
-                return rc().abort().describe() + " before step '" + step.id() + "'";
+                return rc().abort().describe("aborted") + " before step '" + step.id() + "'";
             }
             List<String> ahead = steps.subList(at + 1, steps.size()).stream()
                     .map(x -> x.id() + " (" + x.uses() + ")").toList();

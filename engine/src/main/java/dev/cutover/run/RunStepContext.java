@@ -60,6 +60,19 @@ final class RunStepContext implements StepContext {
         return polls.get();
     }
 
+    /**
+     * The tag of the processes this context starts: the step's own, or, for an undo or a probe of it, one
+     * of their own, so stopping one never touches the other.
+     */
+    @Override
+    public String processTag() {
+        return switch (section) {
+            case "undo" -> dev.cutover.spi.ChildProcesses.tag(runId, stepId, "undo");
+            case "probe" -> dev.cutover.spi.ChildProcesses.tag(runId, stepId, "probe");
+            default -> dev.cutover.spi.ChildProcesses.tag(runId, stepId);
+        };
+    }
+
     @Override
     public Inputs inputs() {
         return inputs;

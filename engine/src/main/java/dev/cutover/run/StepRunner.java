@@ -71,7 +71,7 @@ final class StepRunner {
 
     /** The tag a step's processes carry, journaled with its intent so a resume can find them. */
     static String processTag(String runId, String stepId) {
-        return runId + "/" + stepId;
+        return dev.cutover.spi.ChildProcesses.tag(runId, stepId);
     }
 
     StepType type(String uses) {
@@ -168,17 +168,17 @@ final class StepRunner {
                 if (mutating) {
                     Change change = (Change) type;
                     if (!recorded) {
-                        intent = call(() -> change.prepare(ctx), step.timeout(), honourAbort);
+                        intent = call(() -> change.prepare(ctx), step.timeout(), honourAbort, ctx.processTag());
                         undoInputs = resolveUndoInputs(step, ip);
                         rc.journal().append(EventType.STEP_INTENT, step.id(), section, attempt,
                                 intentData(step, type, intent, inputs, undoInputs));
                         recorded = true;
                     }
                     final Intent in = intent;
-                    r = call(() -> change.apply(ctx, in), step.timeout(), honourAbort);
+                    r = call(() -> change.apply(ctx, in), step.timeout(), honourAbort, ctx.processTag());
                 } else {
                     Check check = (Check) type;
-                    r = call(() -> check.check(ctx), step.timeout(), honourAbort);
+                    r = call(() -> check.check(ctx), step.timeout(), honourAbort, ctx.processTag());
                 }
                 return succeeded(step, type, section, attempt, t0, r, intent, inputs, undoInputs, mutating, recorded,
                         ctx.polls());
@@ -332,7 +332,7 @@ final class StepRunner {
             RunStepContext ctx = contextFor(step.id(), "probe", inputs, step.timeout(), false, List.of());
             try {
                 ProbeResult r = call(() -> p.probe(ctx, intent), step.timeout() == null ? Duration.ofMinutes(5)
-                        : step.timeout(), false);
+                        : step.timeout(), false, ctx.processTag());
                 return new Probe(r, type.id() + " probe");
             } catch (StepFailedException | TimeoutException | AbortedException e) {
                 return new Probe(ProbeResult.UNKNOWN, type.id() + " probe (it did not answer)");
@@ -357,7 +357,7 @@ final class StepRunner {
         if (step.undo() != null) {
             StepType ut = type(step.undo().uses());
             rc.journal().append(EventType.UNDO_STARTED, step.id(), "undo", null, Map.of("kind", "step", "uses",
-                    ut.id()));
+                    ut.id(), "process_tag", dev.cutover.spi.ChildProcesses.tag(rc.runId(), step.id(), "undo")));
             Map<String, Object> in;
             try {
                 in = ex.undoInputs() != null ? ex.undoInputs()
@@ -389,7 +389,8 @@ final class StepRunner {
         }
         rc.listener().stepStarted("undo", step.id(), 1);
         rc.journal().append(EventType.UNDO_STARTED, step.id(), "undo", null, Map.of("kind", "built-in", "uses",
-                ex.type().id(), "undo", new Verbatim(RecordedValues.encode(ex.intent().data(), null))));
+                ex.type().id(), "undo", new Verbatim(RecordedValues.encode(ex.intent().data(), null)), "process_tag",
+                dev.cutover.spi.ChildProcesses.tag(rc.runId(), step.id(), "undo")));
         String error = null;
         Map<String, Object> outputs = Map.of();
         if (!(ex.type() instanceof Undoable u)) {
@@ -397,7 +398,7 @@ final class StepRunner {
         } else {
             RunStepContext ctx = contextFor(step.id(), "undo", ex.inputs(), step.timeout(), false, List.of());
             try {
-                StepResult r = call(() -> u.undo(ctx, ex.intent()), step.timeout(), false);
+                StepResult r = call(() -> u.undo(ctx, ex.intent()), step.timeout(), false, ctx.processTag());
                 outputs = r.outputs();
             } catch (StepFailedException e) {
                 error = mask(e.getMessage());
@@ -566,7 +567,7 @@ final class StepRunner {
 
     /** What stopped the run, in the journal's words. */
     String interruption() {
-        return rc.abort().describe();
+        return rc.abort().describe("aborted");
     }
 
     String mask(String text) {
@@ -602,6 +603,16 @@ final class StepRunner {
     /** Runs work on a worker thread, bounded by the timeout and (when {@code honourAbort}) the abort. */
     <T> T call(Work<T> work, Duration timeout, boolean honourAbort)
             throws StepFailedException, TimeoutException, AbortedException {
+        return call(work, timeout, honourAbort, null);
+    }
+
+    /**
+     * Like {@link #call(Work, Duration, boolean)}; on a timeout or an abort, once the work has stopped,
+     * every process tagged {@code processTag} (and its sessions, groups and orphans) is killed too, so
+     * nothing the step started outlives it.
+     */
+    <T> T call(Work<T> work, Duration timeout, boolean honourAbort, String processTag)
+            throws StepFailedException, TimeoutException, AbortedException {
         java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
         Future<T> f = workers.submit(() -> {
             try {
@@ -616,6 +627,7 @@ final class StepRunner {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     stop(f, ended);
+                    killTree(processTag);
                     throw new TimeoutException();
                 }
                 try {
@@ -623,6 +635,7 @@ final class StepRunner {
                 } catch (TimeoutException poll) {
                     if (honourAbort && rc.abort().requested()) {
                         stop(f, ended);
+                        killTree(processTag);
                         throw new AbortedException();
                     }
                 }
@@ -641,10 +654,22 @@ final class StepRunner {
             throw new IllegalStateException(c);
         } catch (InterruptedException e) {
             stop(f, ended);
+            killTree(processTag);
             Thread.currentThread().interrupt();
             throw new AbortedException();
         } catch (CancellationException e) {
             throw new AbortedException();
+        }
+    }
+
+    /** Kills what a stopped step left running, and says so on the console. */
+    private void killTree(String processTag) {
+        if (processTag == null) {
+            return;
+        }
+        dev.cutover.spi.ChildProcesses.Stopped s = dev.cutover.spi.ChildProcesses.killTagged(processTag);
+        if (s.any()) {
+            LOG.debug("stopped {}", s.describe());
         }
     }
 

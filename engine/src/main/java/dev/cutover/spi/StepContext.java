@@ -62,4 +62,13 @@ public interface StepContext {
             InterruptedException {
         throw new StepFailedException("this context cannot run other steps");
     }
+
+    /**
+     * The tag every process this step starts carries ({@link ChildProcesses}); by default
+     * {@code <run-id>/<step-id>}. The engine gives an undo or a probe of the step a tag of its own
+     * ({@link ChildProcesses#tag(String, String, String)}), so stopping one never touches the other.
+     */
+    default String processTag() {
+        return ChildProcesses.tag(runId(), stepId());
+    }
 }

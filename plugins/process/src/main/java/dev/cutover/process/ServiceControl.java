@@ -1,5 +1,6 @@
 package dev.cutover.process;
 
+import dev.cutover.spi.ChildProcesses;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
 
@@ -22,19 +23,16 @@ import java.util.concurrent.TimeUnit;
 
 /** Starts a service and waits until it is ready; stops a service and its whole process tree. */
 final class ServiceControl {
-    private static final Path SETSID = Path.of("/usr/bin/setsid");
-
     private ServiceControl() {
     }
 
     /** Starts the service; returns outputs (pid, port, log_file, ready_ms). */
     static Map<String, Object> start(ServiceSpec spec, StepContext context) throws StepFailedException, InterruptedException {
-        List<String> argv = new ArrayList<>();
-        if (spec.detach() && Files.isExecutable(SETSID)) {
-            argv.add(SETSID.toString());
-        }
-        argv.addAll(spec.command());
-        ProcessBuilder pb = new ProcessBuilder(argv);
+        // its own session (a Ctrl-C at cutover's terminal does not reach it) and a service tag, not the step's:
+        // it outlives the step; only a timeout or abort of this very step (or resume finding it in doubt) kills it
+        String tag = ChildProcesses.tag(context);
+        ChildProcesses.prepare();
+        ProcessBuilder pb = new ProcessBuilder(ChildProcesses.inOwnSession(spec.command()));
         if (!spec.inheritEnv()) {
             pb.environment().clear();
         }
@@ -42,6 +40,9 @@ final class ServiceControl {
         // only when the step passes it explicitly under env:
         pb.environment().entrySet().removeIf(e -> !context.mask(e.getValue()).equals(e.getValue()));
         spec.env().forEach((k, v) -> pb.environment().put(k, v.reveal()));
+        Map<String, String> tagged = ChildProcesses.forService(pb.environment(), tag);
+        pb.environment().clear();
+        pb.environment().putAll(tagged);
         spec.cwd().ifPresent(d -> pb.directory(d.toFile()));
         pb.redirectErrorStream(true);
         pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -62,16 +63,27 @@ final class ServiceControl {
             throw new StepFailedException("cannot start " + spec.name() + " (" + spec.command().get(0) + "): "
                     + context.mask(String.valueOf(e.getMessage())));
         }
-        spec.pidFile().write(process.pid());
+        ChildProcesses.started(process, tag);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("pid", process.pid());
         out.put("log_file", spec.logFile().toString());
         try {
+            spec.pidFile().write(process.pid());
             awaitReady(spec, process, out);
         } catch (StepFailedException e) {
             killTree(process.toHandle(), Duration.ofSeconds(2));
+            ChildProcesses.killTagged(tag);
             spec.pidFile().delete();
             throw new StepFailedException(e.getMessage() + tail(spec.logFile(), context), out, null);
+        } catch (InterruptedException e) {
+            // the step timed out or was aborted while the service was starting: nothing of it may stay
+            ChildProcesses.killTagged(tag);
+            try {
+                spec.pidFile().delete();
+            } catch (StepFailedException ignored) {
+                // the pid names a dead process; PidFile.live() treats it as not running
+            }
+            throw e;
         }
         out.put("ready_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
         context.note(spec.name() + " started, pid " + process.pid());
@@ -168,7 +180,11 @@ final class ServiceControl {
         return true;
     }
 
-    /** Stops the service named by the pid file; returns the pid stopped, or empty when nothing was running. */
+    /**
+     * Stops the service named by the pid file (SIGTERM to its tree, SIGKILL after the grace period),
+     * then whatever else carries the service's tag (daemonized, double-forked children); returns the pid
+     * stopped, or empty when nothing was running.
+     */
     static Optional<Long> stop(ServiceSpec spec, StepContext context) throws StepFailedException, InterruptedException {
         Optional<ProcessHandle> live = spec.pidFile().live();
         if (live.isEmpty()) {
@@ -176,7 +192,10 @@ final class ServiceControl {
             return Optional.empty();
         }
         long pid = live.get().pid();
-        if (!killTree(live.get(), spec.grace())) {
+        Optional<String> tag = ChildProcesses.serviceTag(pid);
+        boolean stopped = killTree(live.get(), spec.grace());
+        tag.ifPresent(ChildProcesses::killTagged);
+        if (!stopped && live.get().isAlive()) {
             throw new StepFailedException(spec.name() + " (pid " + pid + ") survived SIGTERM and SIGKILL; stop it by hand");
         }
         spec.pidFile().delete();

@@ -37,7 +37,8 @@ record ServiceSpec(String name, List<String> command, Map<String, Secret> env, b
                     "ready once the service writes its port here and the port accepts connections"),
             InputSpec.optional("ready_timeout", InputType.DURATION, "30s", "how long to wait for readiness"),
             InputSpec.optional("detach", InputType.BOOL, true,
-                    "run in its own session (setsid) so it outlives cutover and ignores its Ctrl-C"));
+                    "kept so older runbooks load: a service always runs in its own session (setsid), outlives "
+                            + "cutover and never sees a Ctrl-C at cutover's terminal"));
 
     static ServiceSpec read(StepContext context, boolean forStart) throws StepFailedException {
         Inputs in = context.inputs();

@@ -1,6 +1,7 @@
 package dev.cutover.shell;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cutover.spi.ChildProcesses;
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
 import dev.cutover.spi.Inputs;
@@ -33,8 +34,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code shell.exec}: runs an argv list (no shell unless the runbook writes {@code [sh, -c, ...]})
- * through Apache Commons Exec, with a timeout that kills the whole process tree. Secrets reach the
- * child only through {@code env} or {@code stdin}, never its argv.
+ * through Apache Commons Exec in a session of its own, tagged with the step ({@link ChildProcesses}):
+ * a terminal Ctrl-C reaches only cutover, and a timeout or abort stops the whole process tree,
+ * double-forked and {@code setsid} grandchildren included; what the command leaves running when it
+ * exits is stopped too. Secrets reach the child only through {@code env} or {@code stdin}, never its argv.
  */
 public final class ShellExecStep implements Check, Change {
     static final int TAIL = 16 * 1024;
@@ -115,15 +118,20 @@ public final class ShellExecStep implements Check, Change {
         if (argv.isEmpty()) {
             throw new StepFailedException("input 'command' is empty; give an argv list such as [echo, hello]");
         }
-        CommandLine cl = new CommandLine(argv.get(0));
-        for (String a : argv.subList(1, argv.size())) {
+        String tag = ChildProcesses.tag(ctx);
+        ChildProcesses.prepare();
+        List<String> launched = ChildProcesses.inOwnSession(argv);
+        CommandLine cl = new CommandLine(launched.get(0));
+        for (String a : launched.subList(1, launched.size())) {
             cl.addArgument(a, false);
         }
         AtomicReference<Process> started = new AtomicReference<>();
         DefaultExecutor executor = new DefaultExecutor() {
             @Override
             protected Process launch(CommandLine command, Map<String, String> env, Path dir) throws IOException {
-                Process p = new TreeKillingProcess(super.launch(command, env, dir));
+                Process raw = super.launch(command, env, dir);
+                ChildProcesses.started(raw, tag);
+                Process p = new TreeKillingProcess(raw, tag);
                 started.set(p);
                 return p;
             }
@@ -156,24 +164,35 @@ public final class ShellExecStep implements Check, Change {
         LatchResultHandler result = new LatchResultHandler();
         long t0 = System.nanoTime();
         try {
-            executor.execute(cl, env, result);
+            executor.execute(cl, ChildProcesses.forStep(env, tag), result);
             result.waitFor();
         } catch (IOException e) {
+            ChildProcesses.killTagged(tag);
             throw new StepFailedException("cannot start '" + argv.get(0) + "': " + e.getMessage());
         } catch (InterruptedException e) {
+            // the engine stops the step (timeout, Ctrl-C, SIGTERM): nothing it started may go on
+            ChildProcesses.killTagged(tag);
             watchdog.destroyProcess();
-            Process p = started.get();
-            if (p != null) {
-                p.destroy();
-            }
             throw e;
         }
+        // no process outlives its step: what the command left running (a '&' job, a daemon) is stopped
+        ChildProcesses.Stopped leftovers = ChildProcesses.killTagged(tag);
         Map<String, Object> outputs = new LinkedHashMap<>();
         int code = result.getExitValue();
         outputs.put("exit_code", code);
         outputs.put("stdout", ctx.mask(out.text()));
         outputs.put("stderr", ctx.mask(err.text()));
         outputs.put("duration_ms", (System.nanoTime() - t0) / 1_000_000);
+        if (leftovers.any() && !watchdog.killedProcess()) {
+            outputs.put("stopped_leftovers", leftovers.describe());
+            ctx.note("stopped " + leftovers.describe() + " that '" + argv.get(0)
+                    + "' left running; no process outlives its step (use process.start for a service)");
+        }
+        if (ChildProcesses.failedToStart(code, err.text())) {
+            throw new StepFailedException("cannot start '" + argv.get(0) + "': " + ctx.mask(err.text().strip()
+                    .replaceFirst("^setsid: failed to execute [^:]*: ", "")) + " (is it installed and on the PATH?)",
+                    Map.of(), null);
+        }
         if (watchdog.killedProcess()) {
             throw new StepFailedException("'" + argv.get(0) + "' timed out after " + dev.cutover.spi.Durations.format(
                     timeout) + " and was killed with its child processes", outputs, null);

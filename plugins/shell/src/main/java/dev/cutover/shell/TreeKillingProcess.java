@@ -1,21 +1,25 @@
 package dev.cutover.shell;
 
+import dev.cutover.spi.ChildProcesses;
+
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
- * A {@link Process} whose {@code destroy} stops the whole tree: descendants first (while they can
- * still be found), then the process itself. Commons Exec's watchdog calls {@code destroy} on
- * timeout, so a {@code sh -c 'sleep 100'} does not leave the sleep behind.
+ * A {@link Process} whose {@code destroy} stops the step's whole tree ({@link ChildProcesses#killTagged}:
+ * everything carrying the step's tag, their sessions, and orphans), then the process itself. Commons
+ * Exec's watchdog calls {@code destroy} on timeout, so neither a {@code sh -c 'sleep 100'} nor a
+ * double-forked, {@code setsid} grandchild is left behind.
  */
 final class TreeKillingProcess extends Process {
     private final Process delegate;
+    private final String tag;
 
-    TreeKillingProcess(Process delegate) {
+    TreeKillingProcess(Process delegate, String tag) {
         this.delegate = delegate;
+        this.tag = tag;
     }
 
     @Override
@@ -60,9 +64,7 @@ final class TreeKillingProcess extends Process {
     }
 
     private void killTree() {
-        ProcessHandle root = delegate.toHandle();
-        Stream<ProcessHandle> descendants = root.descendants();
-        descendants.forEach(ProcessHandle::destroyForcibly);
+        ChildProcesses.killTagged(tag);
         delegate.destroyForcibly();
     }
 

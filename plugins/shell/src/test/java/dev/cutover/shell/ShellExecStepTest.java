@@ -78,6 +78,53 @@ class ShellExecStepTest {
     }
 
     @Test
+    void aTimeoutKillsADoubleForkedSetsidGrandchildToo() throws Exception {
+        Path pid = dir.resolve("grandchild.pid");
+        StepRecording r = StepTestKit.of(new ShellExecStep()).stepId("setsid-grandchild")
+                .with("command", List.of("sh", "-c", "( setsid sh -c 'echo $$ > \"$P\"; exec sleep 60' & ); sleep 60"))
+                .with("env", Map.of("P", pid.toString())).timeout(Duration.ofMillis(800)).apply();
+        r.assertFailed();
+        long grandchild = Long.parseLong(Files.readString(pid).trim());
+        assertFalse(alive(grandchild), "the grandchild in its own session was stopped");
+        assertEquals(List.of(), dev.cutover.spi.ChildProcesses.tagged("testkit-run/setsid-grandchild"));
+    }
+
+    @Test
+    void aBackgroundJobLeftRunningIsStoppedWhenTheStepEnds() throws Exception {
+        Path pid = dir.resolve("job.pid");
+        StepRecording r = StepTestKit.of(new ShellExecStep()).stepId("leaves-a-job")
+                .with("command", List.of("sh", "-c", "sleep 60 >/dev/null 2>&1 & echo $! > \"$P\""))
+                .with("env", Map.of("P", pid.toString())).apply().assertSucceeded();
+        long job = Long.parseLong(Files.readString(pid).trim());
+        assertFalse(alive(job), "no process outlives its step");
+        assertEquals("1 process (sleep)", r.output("stopped_leftovers"));
+    }
+
+    @Test
+    void theCommandRunsInASessionOfItsOwnTaggedWithRunAndStep() throws Exception {
+        StepRecording r = StepTestKit.of(new ShellExecStep()).stepId("whoami")
+                .with("command", List.of("sh", "-c", "echo \"$$ $(cut -d' ' -f6 /proc/$$/stat) $CUTOVER_STEP_TAG\""))
+                .apply().assertSucceeded();
+        String[] f = String.valueOf(r.output("stdout")).trim().split("\\s+");
+        assertEquals(f[0], f[1], "the command leads its own session, so a terminal Ctrl-C does not reach it");
+        assertEquals("testkit-run/whoami", f[2]);
+    }
+
+    static boolean alive(long pid) throws java.io.IOException {
+        Path stat = Path.of("/proc/" + pid + "/stat");
+        if (!Files.exists(stat)) {
+            return false;
+        }
+        String s;
+        try {
+            s = Files.readString(stat);
+        } catch (java.io.IOException e) {
+            return false;
+        }
+        return !s.substring(s.lastIndexOf(')') + 2).startsWith("Z");
+    }
+
+    @Test
     void parseJsonExposesStructuredOutputAndRejectsText() throws Exception {
         StepRecording r = StepTestKit.of(new ShellExecStep()).with("command", List.of("echo", "{\"ca\":\"g1\"}"))
                 .with("parse", "json").with("readonly", true).apply().assertSucceeded();
