@@ -3,6 +3,7 @@ package dev.cutover.shell;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
+import dev.cutover.spi.OutputSpec;
 import dev.cutover.spi.Inputs;
 import dev.cutover.spi.Intent;
 import dev.cutover.spi.Plan;
@@ -62,6 +63,17 @@ public final class ShellExecStep implements Check, Change {
                 InputSpec.optional("readonly", InputType.BOOL, false,
                         "true when the command only reads (allowed in preflight and validate)"),
                 InputSpec.optional("parse", InputType.STRING, "text", "text or json (stdout parsed into output 'json')"));
+    }
+
+    @Override
+    public List<OutputSpec> outputs() {
+        return List.of(
+                OutputSpec.integer("exit_code", "the command's exit code"),
+                OutputSpec.string("stdout", "the last 16 KiB of standard output, secrets masked"),
+                OutputSpec.string("stderr", "the last 16 KiB of standard error, secrets masked"),
+                OutputSpec.integer("duration_ms", "from start to exit, in milliseconds"),
+                OutputSpec.any("json",
+                        "only with parse: json: stdout parsed as JSON; keys below it are free (json.version)"));
     }
 
     @Override
