@@ -52,7 +52,7 @@ public final class QueryStep implements Check {
                 OutputSpec.list("columns", "the column names, in order"),
                 OutputSpec.list("rows", "at most max_rows rows, each {column: value}"),
                 OutputSpec.integer("row_count", "how many rows are in 'rows'"),
-                OutputSpec.boolean("truncated", "whether more rows came back than max_rows"),
+                OutputSpec.bool("truncated", "whether more rows came back than max_rows"),
                 OutputSpec.string("value", "the first column of the first row as text ('' when there is none)"));
     }
 

@@ -43,7 +43,7 @@ public final class InfoStep implements Check {
     @Override
     public List<OutputSpec> outputs() {
         return List.of(
-                OutputSpec.boolean("running", "whether a live process holds the pid file"),
+                OutputSpec.bool("running", "whether a live process holds the pid file"),
                 OutputSpec.integer("pid", "its process id (the keys below are absent when it is not running)"),
                 OutputSpec.string("command", "its executable"),
                 OutputSpec.list("arguments", "its arguments, secrets masked"),

@@ -55,7 +55,7 @@ public final class HandshakeStep implements Check {
                 OutputSpec.string("protocol", "tls, postgres or mysql"),
                 OutputSpec.string("tls_protocol", "the negotiated TLS version, e.g. TLSv1.3"),
                 OutputSpec.string("cipher_suite", "the negotiated cipher suite"),
-                OutputSpec.boolean("hostname_verified", "whether the certificate was checked against the host name"),
+                OutputSpec.bool("hostname_verified", "whether the certificate was checked against the host name"),
                 OutputSpec.list("server_chain",
                         "the certificates the server sent: {subject, issuer, sha256, not_after}"),
                 OutputSpec.map("trust_anchor",
