@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 
 /** {@code cutover steps}: the step types found on the class path. */
 @Command(name = "steps", mixinStandardHelpOptions = true, description = "List the step types: id, read-only or "
-        + "mutating, built-in undo, inputs.")
+        + "mutating, built-in undo, inputs, outputs.")
 final class StepsCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global;

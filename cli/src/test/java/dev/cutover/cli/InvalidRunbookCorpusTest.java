@@ -58,7 +58,13 @@ class InvalidRunbookCorpusTest {
                 Arguments.of("34-not-a-mapping", "1:1", "must be a mapping"),
                 Arguments.of("35-missing-required-param", "4:3", "required param 'db_instance' has no value"),
                 Arguments.of("36-secret-literal-input", "6:58", "input 'readonly' must be true or false"),
-                Arguments.of("37-duration-too-long", "7:14", "is too long a duration"));
+                Arguments.of("37-duration-too-long", "7:14", "is too long a duration"),
+                Arguments.of("38-undeclared-output", "10:47", "step 'touch': ${steps.read.outputs.stdot} reads output "
+                        + "'stdot', which step 'read' (shell.exec) does not produce -> did you mean 'stdout'? shell.exec "
+                        + "outputs: exit_code, stdout, stderr, duration_ms, json"),
+                Arguments.of("39-undeclared-output-in-when", "11:11", "reads output 'certificate_count', which step "
+                        + "'cas' (tls.bundle-inspect) does not produce -> tls.bundle-inspect outputs: file, format, count, "
+                        + "certificates"));
     }
 
     @ParameterizedTest(name = "{0}")

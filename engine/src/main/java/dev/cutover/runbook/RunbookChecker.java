@@ -59,6 +59,7 @@ final class RunbookChecker {
                 checkStep(list.get(i), pointerOf(list.get(i)));
             }
         }
+        new OutputReferences(registry, tree, rb, problems).check();
     }
 
     private void checkStep(StepDef s, String ptr) {

@@ -1,5 +1,6 @@
 package dev.cutover.aws;
 
+import dev.cutover.spi.OutputSpec;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 
 import java.time.Instant;
@@ -69,6 +70,20 @@ record DbInstanceState(String identifier, String arn, String status, String engi
         out.put("pending_ca", pendingCa);
         return out;
     }
+
+    /** The declared outputs matching {@link #outputs()}, for the step types that report an instance. */
+    static final List<OutputSpec> OUTPUTS = List.of(
+            OutputSpec.string("db_instance", "the DB instance identifier"),
+            OutputSpec.string("status", "DBInstanceStatus, e.g. available or modifying"),
+            OutputSpec.string("engine", "the engine, e.g. postgres"),
+            OutputSpec.string("engine_version", "the engine version"),
+            OutputSpec.string("endpoint_host", "the endpoint's host name (null while it has none)"),
+            OutputSpec.integer("endpoint_port", "the endpoint's port (null while it has none)"),
+            OutputSpec.string("ca_certificate_identifier", "CACertificateIdentifier: the CA the instance is on"),
+            OutputSpec.string("certificate_ca_identifier", "CertificateDetails.CAIdentifier: the CA of the server "
+                    + "certificate in use"),
+            OutputSpec.string("certificate_valid_till", "when the server certificate expires, ISO-8601 UTC"),
+            OutputSpec.string("pending_ca", "the CA of a pending modification, or null"));
 
     static String iso(Instant i) {
         return i == null ? null : i.toString();

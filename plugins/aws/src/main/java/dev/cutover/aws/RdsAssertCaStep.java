@@ -2,6 +2,7 @@ package dev.cutover.aws;
 
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
+import dev.cutover.spi.OutputSpec;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
 import dev.cutover.spi.StepResult;
@@ -46,6 +47,15 @@ public final class RdsAssertCaStep implements Check {
                 + "e.g. rds-ca-rsa2048-g1"));
         in.addAll(AwsClients.COMMON_INPUTS);
         return in;
+    }
+
+    @Override
+    public List<OutputSpec> outputs() {
+        List<OutputSpec> out = new ArrayList<>(DbInstanceState.OUTPUTS);
+        out.add(OutputSpec.list("pending_maintenance", "pending CA maintenance: {action, "
+                + "opt_in_status, auto_applied_after, forced_apply, current_apply, description}"));
+        out.add(OutputSpec.string("expected_ca", "the CA the instance was expected on"));
+        return List.copyOf(out);
     }
 
     @Override

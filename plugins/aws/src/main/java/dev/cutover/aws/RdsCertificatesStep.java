@@ -1,6 +1,7 @@
 package dev.cutover.aws;
 
 import dev.cutover.spi.InputSpec;
+import dev.cutover.spi.OutputSpec;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
 import dev.cutover.spi.StepResult;
@@ -40,6 +41,15 @@ public final class RdsCertificatesStep implements Check {
     @Override
     public List<InputSpec> inputs() {
         return AwsClients.COMMON_INPUTS;
+    }
+
+    @Override
+    public List<OutputSpec> outputs() {
+        return List.of(
+                OutputSpec.list("certificates",
+                        "by id: {id, type, thumbprint, valid_from, valid_till, customer_override, default, expired}"),
+                OutputSpec.list("identifiers", "the CA identifiers, sorted"),
+                OutputSpec.string("default", "the CA new instances get by default"));
     }
 
     @Override

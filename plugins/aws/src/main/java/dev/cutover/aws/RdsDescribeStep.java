@@ -2,6 +2,7 @@ package dev.cutover.aws;
 
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
+import dev.cutover.spi.OutputSpec;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
 import dev.cutover.spi.StepResult;
@@ -41,6 +42,17 @@ public final class RdsDescribeStep implements Check {
         in.add(InputSpec.required("db_instance", InputType.STRING, "DB instance identifier"));
         in.addAll(AwsClients.COMMON_INPUTS);
         return in;
+    }
+
+    @Override
+    public List<OutputSpec> outputs() {
+        List<OutputSpec> out = new ArrayList<>(DbInstanceState.OUTPUTS);
+        out.add(OutputSpec.list("pending_maintenance", "pending CA maintenance: {action, "
+                + "opt_in_status, auto_applied_after, forced_apply, current_apply, description}"));
+        out.add(OutputSpec.bool("supports_rotation_without_restart", "whether the engine "
+                + "version rotates the certificate without a restart (null when AWS does not say)"));
+        out.add(OutputSpec.list("supported_ca_identifiers", "the CAs the engine version supports"));
+        return List.copyOf(out);
     }
 
     @Override

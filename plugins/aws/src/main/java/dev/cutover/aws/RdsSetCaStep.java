@@ -2,6 +2,7 @@ package dev.cutover.aws;
 
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
+import dev.cutover.spi.OutputSpec;
 import dev.cutover.spi.Inputs;
 import dev.cutover.spi.Intent;
 import dev.cutover.spi.Plan;
@@ -65,6 +66,14 @@ public final class RdsSetCaStep implements Undoable, Probeable {
         in.add(InputSpec.optional("deadline", InputType.DURATION, "40m", "how long to wait for the change to apply"));
         in.addAll(AwsClients.COMMON_INPUTS);
         return in;
+    }
+
+    @Override
+    public List<OutputSpec> outputs() {
+        List<OutputSpec> out = new ArrayList<>(DbInstanceState.OUTPUTS);
+        out.add(OutputSpec.string("previous_ca", "the CA the instance was on before"));
+        out.add(OutputSpec.string("target_ca", "the CA it was moved to"));
+        return List.copyOf(out);
     }
 
     @Override

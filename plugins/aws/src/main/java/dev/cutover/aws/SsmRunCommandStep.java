@@ -2,6 +2,7 @@ package dev.cutover.aws;
 
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
+import dev.cutover.spi.OutputSpec;
 import dev.cutover.spi.Inputs;
 import dev.cutover.spi.Intent;
 import dev.cutover.spi.Plan;
@@ -70,6 +71,19 @@ public final class SsmRunCommandStep implements Check, Change {
         in.add(InputSpec.optional("output_lines", InputType.INT, 20, "lines of each instance's output to keep"));
         in.addAll(AwsClients.COMMON_INPUTS);
         return in;
+    }
+
+    @Override
+    public List<OutputSpec> outputs() {
+        return List.of(
+                OutputSpec.string("command_id", "the SSM command id"),
+                OutputSpec.string("document", "the SSM document run"),
+                OutputSpec.string("status", "the command's final status, e.g. Success"),
+                OutputSpec.list("instances",
+                        "by instance id: {instance_id, status, status_details, exit_code, output_tail}"),
+                OutputSpec.integer("succeeded", "instances on which it succeeded"),
+                OutputSpec.integer("failed",
+                        "instances on which it did not (at most max_errors when the step passes)"));
     }
 
     @Override

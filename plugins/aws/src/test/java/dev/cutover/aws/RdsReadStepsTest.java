@@ -51,6 +51,7 @@ class RdsReadStepsTest {
 
         StepRecording r = kit(new RdsDescribeStep(fastRetry())).with("db_instance", FakeRds.INSTANCE)
                 .apply().assertSucceeded();
+        dev.cutover.testkit.DeclaredOutputs.assertMatch(new RdsDescribeStep(), r);
 
         assertEquals(List.of("step.started", "step.unchanged"), r.eventNames());
         assertEquals("available", r.output("status"));
@@ -73,6 +74,7 @@ class RdsReadStepsTest {
     @Test
     void certificatesListsValidityExpiryAndTheDefault() throws Exception {
         StepRecording r = kit(new RdsCertificatesStep(fastRetry())).apply().assertSucceeded();
+        dev.cutover.testkit.DeclaredOutputs.assertMatch(new RdsCertificatesStep(), r);
 
         assertEquals("rds-ca-rsa2048-g1", r.output("default"));
         assertEquals(List.of("rds-ca-2019", "rds-ca-ecc384-g1", "rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1"),
@@ -90,6 +92,7 @@ class RdsReadStepsTest {
     void assertCaPassesWhenSettledOnTheExpectedCa() throws Exception {
         StepRecording r = kit(new RdsAssertCaStep(fastRetry())).with("db_instance", FakeRds.INSTANCE)
                 .with("expected_ca", "rds-ca-rsa2048-g1").apply().assertSucceeded();
+        dev.cutover.testkit.DeclaredOutputs.assertMatch(new RdsAssertCaStep(), r);
 
         assertEquals("rds-ca-rsa2048-g1", r.output("ca_certificate_identifier"));
     }

@@ -88,6 +88,7 @@ class RdsSetCaStepTest {
     void appliesImmediatelyRecordsThePreviousCaAndWaitsUntilAvailable() throws Exception {
         StepTestKit kit = kit(NEW);
         StepRecording r = kit.apply().assertSucceeded();
+        dev.cutover.testkit.DeclaredOutputs.assertMatch(new RdsSetCaStep(), r);
 
         assertEquals(List.of("step.started", "step.intent", "step.succeeded"), r.eventNames());
         assertEquals(OLD, r.intent().string("previous_ca"));

@@ -77,6 +77,7 @@ class SsmRunCommandStepTest {
     @Test
     void toleratesTheFailureWithinMaxErrorsButReportsIt() throws Exception {
         StepRecording r = kit().with("instance_ids", FLEET).with("max_errors", "1").apply().assertSucceeded();
+        dev.cutover.testkit.DeclaredOutputs.assertMatch(new SsmRunCommandStep(), r);
 
         assertEquals(2L, r.output("succeeded"));
         assertEquals(1L, r.output("failed"));

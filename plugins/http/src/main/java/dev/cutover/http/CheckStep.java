@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
+import dev.cutover.spi.OutputSpec;
 import dev.cutover.spi.Inputs;
 import dev.cutover.spi.Secret;
 import dev.cutover.spi.StepContext;
@@ -56,6 +57,16 @@ public final class CheckStep implements Check {
                 InputSpec.optional("truststore_type", InputType.STRING, "PKCS12", "PKCS12 or JKS"),
                 InputSpec.optional("request_timeout", InputType.DURATION, "10s", "connect and read timeout"),
                 InputSpec.optional("body_limit", InputType.INT, 4096, "bytes of the body kept in outputs"));
+    }
+
+    @Override
+    public List<OutputSpec> outputs() {
+        return List.of(
+                OutputSpec.integer("status", "the HTTP status code"),
+                OutputSpec.string("body", "the first body_limit bytes of the body, secrets masked"),
+                OutputSpec.integer("duration_ms", "from connect to the end of the body, in milliseconds"),
+                OutputSpec.any("json",
+                        "the body parsed, when it is a JSON object or array; keys below it are free (json.status)"));
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.cutover.postgres;
 
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
+import dev.cutover.spi.OutputSpec;
 import dev.cutover.spi.Inputs;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
@@ -43,6 +44,16 @@ public final class QueryStep implements Check {
         specs.add(InputSpec.optional("expect", InputType.MAP, null,
                 "column -> value the first row must have, compared as text"));
         return List.copyOf(specs);
+    }
+
+    @Override
+    public List<OutputSpec> outputs() {
+        return List.of(
+                OutputSpec.list("columns", "the column names, in order"),
+                OutputSpec.list("rows", "at most max_rows rows, each {column: value}"),
+                OutputSpec.integer("row_count", "how many rows are in 'rows'"),
+                OutputSpec.bool("truncated", "whether more rows came back than max_rows"),
+                OutputSpec.string("value", "the first column of the first row as text ('' when there is none)"));
     }
 
     @Override

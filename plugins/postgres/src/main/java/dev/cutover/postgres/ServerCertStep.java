@@ -2,6 +2,7 @@ package dev.cutover.postgres;
 
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
+import dev.cutover.spi.OutputSpec;
 import dev.cutover.spi.Inputs;
 import dev.cutover.spi.Intent;
 import dev.cutover.spi.Plan;
@@ -52,6 +53,18 @@ public final class ServerCertStep implements Undoable, Probeable {
         specs.add(InputSpec.optional("backup_dir", InputType.PATH, null,
                 "where to keep the current files (default: the run directory's backups/<step id>)"));
         return List.copyOf(specs);
+    }
+
+    @Override
+    public List<OutputSpec> outputs() {
+        return List.of(
+                OutputSpec.string("new_issuer", "issuer of the certificate installed"),
+                OutputSpec.string("new_subject", "subject of the certificate installed"),
+                OutputSpec.string("new_sha256", "SHA-256 of the certificate installed"),
+                OutputSpec.string("previous_issuer", "issuer of the certificate replaced"),
+                OutputSpec.string("previous_subject", "subject of the certificate replaced"),
+                OutputSpec.string("previous_sha256", "SHA-256 of the certificate replaced"),
+                OutputSpec.string("backup_cert", "the backup of the replaced certificate file"));
     }
 
     @Override

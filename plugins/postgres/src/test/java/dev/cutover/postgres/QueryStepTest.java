@@ -47,6 +47,7 @@ class QueryStepTest {
     @Test
     void outputsTheRowsOfAShowCommand() throws Exception {
         StepRecording r = kit("SHOW ssl").apply().assertSucceeded();
+        dev.cutover.testkit.DeclaredOutputs.assertMatch(new QueryStep(), r);
 
         assertEquals("on", r.output("value"));
         assertEquals(List.of(Map.of("ssl", "on")), r.output("rows"));

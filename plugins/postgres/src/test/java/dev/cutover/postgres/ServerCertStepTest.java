@@ -76,6 +76,7 @@ class ServerCertStepTest {
         StepTestKit kit = kit(newCert, newKey);
 
         StepRecording applied = kit.apply().assertSucceeded();
+        dev.cutover.testkit.DeclaredOutputs.assertMatch(new ServerCertStep(), applied);
 
         assertEquals(List.of("step.started", "step.intent", "step.succeeded"), applied.eventNames());
         assertEquals("CN=Test Root CA G1", applied.output("new_issuer"));

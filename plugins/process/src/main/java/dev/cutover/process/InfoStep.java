@@ -2,6 +2,7 @@ package dev.cutover.process;
 
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
+import dev.cutover.spi.OutputSpec;
 import dev.cutover.spi.Inputs;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
@@ -37,6 +38,20 @@ public final class InfoStep implements Check {
                 InputSpec.optional("expect_running", InputType.BOOL, true, "fail when the service is not running"),
                 InputSpec.optional("expect_truststore", InputType.PATH, null,
                         "fail unless the JVM's truststore in effect is this file"));
+    }
+
+    @Override
+    public List<OutputSpec> outputs() {
+        return List.of(
+                OutputSpec.bool("running", "whether a live process holds the pid file"),
+                OutputSpec.integer("pid", "its process id (the keys below are absent when it is not running)"),
+                OutputSpec.string("command", "its executable"),
+                OutputSpec.list("arguments", "its arguments, secrets masked"),
+                OutputSpec.string("started", "when it started, ISO-8601 (absent when the OS does not say)"),
+                OutputSpec.string("java_truststore", "the truststore the JVM uses ('' when it is not a JVM)"),
+                OutputSpec.string("truststore_source",
+                        "where that came from: -Djavax.net.ssl.trustStore, jssecacerts or cacerts"),
+                OutputSpec.string("truststore_type", "the store type the JVM was given, or ''"));
     }
 
     @Override

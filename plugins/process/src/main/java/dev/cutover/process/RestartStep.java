@@ -1,6 +1,7 @@
 package dev.cutover.process;
 
 import dev.cutover.spi.InputSpec;
+import dev.cutover.spi.OutputSpec;
 import dev.cutover.spi.Intent;
 import dev.cutover.spi.Plan;
 import dev.cutover.spi.ProbeResult;
@@ -38,6 +39,16 @@ public final class RestartStep implements Probeable {
         List<InputSpec> specs = new ArrayList<>(ServiceSpec.START_INPUTS);
         specs.add(ServiceSpec.GRACE);
         return List.copyOf(specs);
+    }
+
+    @Override
+    public List<OutputSpec> outputs() {
+        return List.of(
+                OutputSpec.integer("previous_pid", "the process id stopped (absent when it was not running)"),
+                OutputSpec.integer("pid", "the new process id"),
+                OutputSpec.string("log_file", "where its output goes"),
+                OutputSpec.integer("ready_ms", "how long it took to become ready"),
+                OutputSpec.integer("port", "the port it wrote to ready_port_file (only with ready_port_file)"));
     }
 
     /** {@code restarts:{name}}: the service named by the step's {@code name} input is restarted. */

@@ -1,6 +1,7 @@
 package dev.cutover.process;
 
 import dev.cutover.spi.InputSpec;
+import dev.cutover.spi.OutputSpec;
 import dev.cutover.spi.Intent;
 import dev.cutover.spi.Plan;
 import dev.cutover.spi.ProbeResult;
@@ -36,6 +37,16 @@ public final class StartStep implements Undoable, Probeable {
     @Override
     public List<InputSpec> inputs() {
         return ServiceSpec.START_INPUTS;
+    }
+
+    @Override
+    public List<OutputSpec> outputs() {
+        return List.of(
+                OutputSpec.integer("pid", "the service's process id"),
+                OutputSpec.string("log_file", "where its output goes (absent when it was already running)"),
+                OutputSpec.integer("ready_ms",
+                        "how long it took to become ready (absent when it was already running)"),
+                OutputSpec.integer("port", "the port it wrote to ready_port_file (only with ready_port_file)"));
     }
 
     /** {@code restarts:{name}}: the service named by the step's {@code name} input is (re)started. */

@@ -1,6 +1,7 @@
 package dev.cutover.process;
 
 import dev.cutover.spi.InputSpec;
+import dev.cutover.spi.OutputSpec;
 import dev.cutover.spi.Intent;
 import dev.cutover.spi.Plan;
 import dev.cutover.spi.ProbeResult;
@@ -34,6 +35,12 @@ public final class StopStep implements Probeable {
     @Override
     public List<InputSpec> inputs() {
         return List.of(ServiceSpec.NAME, ServiceSpec.PID_FILE, ServiceSpec.GRACE);
+    }
+
+    @Override
+    public List<OutputSpec> outputs() {
+        return List.of(
+                OutputSpec.integer("stopped_pid", "the process id stopped (absent when it was not running)"));
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.spi.ChildProcesses;
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
+import dev.cutover.spi.OutputSpec;
 import dev.cutover.spi.Inputs;
 import dev.cutover.spi.Intent;
 import dev.cutover.spi.Plan;
@@ -86,6 +87,19 @@ public final class ShellExecStep implements Check, Change {
             out.add("input 'parse': '" + p + "' is neither text nor json");
         }
         return out;
+    }
+
+    @Override
+    public List<OutputSpec> outputs() {
+        return List.of(
+                OutputSpec.integer("exit_code", "the command's exit code"),
+                OutputSpec.string("stdout", "the last 16 KiB of standard output, secrets masked"),
+                OutputSpec.string("stderr", "the last 16 KiB of standard error, secrets masked"),
+                OutputSpec.integer("duration_ms", "from start to exit, in milliseconds"),
+                OutputSpec.any("json",
+                        "only with parse: json: stdout parsed as JSON; keys below it are free (json.version)"),
+                OutputSpec.string("stopped_leftovers", "only when the command left processes running: what was "
+                        + "stopped at the step's end (process.start is the way to leave a service running)"));
     }
 
     @Override

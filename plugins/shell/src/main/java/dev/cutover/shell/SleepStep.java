@@ -2,6 +2,7 @@ package dev.cutover.shell;
 
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
+import dev.cutover.spi.OutputSpec;
 import dev.cutover.spi.Plan;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
@@ -28,6 +29,12 @@ public final class SleepStep implements Check {
     @Override
     public List<InputSpec> inputs() {
         return List.of(InputSpec.required("duration", InputType.DURATION, "how long, e.g. 10s"));
+    }
+
+    @Override
+    public List<OutputSpec> outputs() {
+        return List.of(
+                OutputSpec.integer("slept_ms", "how long it waited, in milliseconds"));
     }
 
     @Override

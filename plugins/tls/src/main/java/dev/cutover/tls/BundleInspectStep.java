@@ -2,6 +2,7 @@ package dev.cutover.tls;
 
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
+import dev.cutover.spi.OutputSpec;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
 import dev.cutover.spi.StepResult;
@@ -31,6 +32,17 @@ public final class BundleInspectStep implements Check {
     public List<InputSpec> inputs() {
         return List.of(InputSpec.required("bundle", InputType.PATH, "PEM, DER or PKCS#7 (.p7b) certificate file"),
                 StoreInputs.SUBJECT_MATCHES);
+    }
+
+    @Override
+    public List<OutputSpec> outputs() {
+        return List.of(
+                OutputSpec.string("file", "the bundle read"),
+                OutputSpec.string("format", "PEM, DER or PKCS#7"),
+                OutputSpec.integer("count", "how many certificates were listed (after subject_matches)"),
+                OutputSpec.list("certificates",
+                        "in file order: {subject, issuer, serial, not_before, not_after, sha256, is_ca, "
+                                + "key_type, key_size}"));
     }
 
     @Override

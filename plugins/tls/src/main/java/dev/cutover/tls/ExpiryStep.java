@@ -2,6 +2,7 @@ package dev.cutover.tls;
 
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
+import dev.cutover.spi.OutputSpec;
 import dev.cutover.spi.Inputs;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
@@ -54,6 +55,19 @@ public final class ExpiryStep implements Check {
                         "ignore certificates that have already expired (e.g. the 2019 RDS CAs kept in a bundle)"),
                 StoreInputs.SUBJECT_MATCHES,
                 InputSpec.optional("show", InputType.INT, 5, "how many of the soonest expiries to output"));
+    }
+
+    @Override
+    public List<OutputSpec> outputs() {
+        return List.of(
+                OutputSpec.string("store", "the store or bundle checked"),
+                OutputSpec.integer("checked", "how many certificates were checked"),
+                OutputSpec.integer("expired",
+                        "how many have already expired (also when ignore_expired leaves them out)"),
+                OutputSpec.integer("days", "the window checked, in days"),
+                OutputSpec.list("soonest",
+                        "the 'show' soonest expiries: {alias, subject, not_after, days_left, sha256}"),
+                OutputSpec.list("failing", "those expiring within 'days', same shape (empty when the step passes)"));
     }
 
     private record Checked(String alias, X509Certificate cert) {

@@ -2,6 +2,7 @@ package dev.cutover.tls;
 
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
+import dev.cutover.spi.OutputSpec;
 import dev.cutover.spi.Inputs;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
@@ -44,6 +45,21 @@ public final class HandshakeStep implements Check {
                 InputSpec.optional("server_name", InputType.STRING, null,
                         "name to verify and send as SNI when it differs from host (e.g. connecting by IP)"),
                 InputSpec.optional("timeout", InputType.DURATION, "10s", "connect and handshake timeout"));
+    }
+
+    @Override
+    public List<OutputSpec> outputs() {
+        return List.of(
+                OutputSpec.string("host", "the host connected to"),
+                OutputSpec.integer("port", "the port connected to"),
+                OutputSpec.string("protocol", "tls, postgres or mysql"),
+                OutputSpec.string("tls_protocol", "the negotiated TLS version, e.g. TLSv1.3"),
+                OutputSpec.string("cipher_suite", "the negotiated cipher suite"),
+                OutputSpec.bool("hostname_verified", "whether the certificate was checked against the host name"),
+                OutputSpec.list("server_chain",
+                        "the certificates the server sent: {subject, issuer, sha256, not_after}"),
+                OutputSpec.map("trust_anchor",
+                        "the truststore entry that anchored the chain: {alias, subject, sha256}"));
     }
 
     @Override

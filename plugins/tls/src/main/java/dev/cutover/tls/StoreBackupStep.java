@@ -2,6 +2,7 @@ package dev.cutover.tls;
 
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
+import dev.cutover.spi.OutputSpec;
 import dev.cutover.spi.Intent;
 import dev.cutover.spi.Plan;
 import dev.cutover.spi.ProbeResult;
@@ -37,6 +38,15 @@ public final class StoreBackupStep implements Undoable, Probeable {
                 InputSpec.required("store", InputType.PATH, "the store file to back up"),
                 InputSpec.optional("destination", InputType.PATH, null,
                         "where to write the copy (must not exist); default <run dir>/backups/<step id>/<file name>"));
+    }
+
+    @Override
+    public List<OutputSpec> outputs() {
+        return List.of(
+                OutputSpec.string("store", "the store copied"),
+                OutputSpec.string("backup", "the copy, for tls.store-restore"),
+                OutputSpec.string("sha256", "SHA-256 of the copy, for tls.store-restore's sha256"),
+                OutputSpec.integer("size", "size of the copy in bytes"));
     }
 
     private static Path destination(StepContext context, Path store) throws StepFailedException {

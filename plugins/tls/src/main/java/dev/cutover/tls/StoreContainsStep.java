@@ -2,6 +2,7 @@ package dev.cutover.tls;
 
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
+import dev.cutover.spi.OutputSpec;
 import dev.cutover.spi.Inputs;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
@@ -42,6 +43,17 @@ public final class StoreContainsStep implements Check {
         l.add(InputSpec.optional("subject_matches", InputType.STRING, null,
                 "with bundle: only check the bundle's certificates whose subject matches this regular expression"));
         return l;
+    }
+
+    @Override
+    public List<OutputSpec> outputs() {
+        return List.of(
+                OutputSpec.string("store", "the store checked"),
+                OutputSpec.string("type", "JKS, PKCS12, PEM, DER or PKCS#7"),
+                OutputSpec.integer("entries", "how many entries the store holds"),
+                OutputSpec.integer("checked", "how many expected certificates were looked for"),
+                OutputSpec.list("found", "each expected certificate found, with the alias it is under"),
+                OutputSpec.list("missing", "each expected certificate not found (empty when the step passes)"));
     }
 
     @Override

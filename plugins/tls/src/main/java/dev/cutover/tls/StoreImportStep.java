@@ -2,6 +2,7 @@ package dev.cutover.tls;
 
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
+import dev.cutover.spi.OutputSpec;
 import dev.cutover.spi.Inputs;
 import dev.cutover.spi.Intent;
 import dev.cutover.spi.Plan;
@@ -47,6 +48,20 @@ public final class StoreImportStep extends StoreChange {
         l.add(InputSpec.optional("keep_existing", InputType.BOOL, true,
                 "keep every entry already in the store (default); false removes trusted certificates not in the bundle selection"));
         return l;
+    }
+
+    @Override
+    public List<OutputSpec> outputs() {
+        return List.of(
+                OutputSpec.string("store", "the store changed"),
+                OutputSpec.string("type", "JKS or PKCS12"),
+                OutputSpec.list("added", "aliases added"),
+                OutputSpec.list("already_present", "aliases whose certificate was already in the store"),
+                OutputSpec.list("removed", "aliases removed (keep_existing: false)"),
+                OutputSpec.string("backup",
+                        "byte-exact copy of the store taken before the change (absent when the step created it)"),
+                OutputSpec.string("backup_sha256", "SHA-256 of that copy (absent when the step created the store)"),
+                OutputSpec.integer("count", "entries in the store afterwards"));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.cutover.tls;
 
 import dev.cutover.spi.InputSpec;
+import dev.cutover.spi.OutputSpec;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
 import dev.cutover.spi.StepResult;
@@ -28,6 +29,17 @@ public final class StoreInspectStep implements Check {
     @Override
     public List<InputSpec> inputs() {
         return StoreInputs.storeTriple();
+    }
+
+    @Override
+    public List<OutputSpec> outputs() {
+        return List.of(
+                OutputSpec.string("store", "the store read"),
+                OutputSpec.string("type", "JKS, PKCS12, PEM, DER or PKCS#7"),
+                OutputSpec.integer("count", "how many entries it holds"),
+                OutputSpec.list("entries",
+                        "by alias: {alias, kind, subject, issuer, serial, not_before, not_after, sha256, "
+                                + "is_ca, key_type, key_size}"));
     }
 
     /** The entry list every store step reports: alias, kind, then the certificate facts. */

@@ -2,6 +2,7 @@ package dev.cutover.tls;
 
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
+import dev.cutover.spi.OutputSpec;
 import dev.cutover.spi.Inputs;
 import dev.cutover.spi.Intent;
 import dev.cutover.spi.Plan;
@@ -50,6 +51,16 @@ public final class StoreRemoveStep extends StoreChange {
         l.add(InputSpec.optional("subject_matches", InputType.STRING, null,
                 "remove trusted certificates whose subject matches this regular expression"));
         return l;
+    }
+
+    @Override
+    public List<OutputSpec> outputs() {
+        return List.of(
+                OutputSpec.string("store", "the store changed"),
+                OutputSpec.list("removed", "aliases removed"),
+                OutputSpec.string("backup", "byte-exact copy of the store taken before the change"),
+                OutputSpec.string("backup_sha256", "SHA-256 of that copy"),
+                OutputSpec.integer("count", "entries in the store afterwards"));
     }
 
     /** The aliases the inputs select, in alias order. */

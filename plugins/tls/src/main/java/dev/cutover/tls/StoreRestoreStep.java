@@ -2,6 +2,7 @@ package dev.cutover.tls;
 
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
+import dev.cutover.spi.OutputSpec;
 import dev.cutover.spi.Inputs;
 import dev.cutover.spi.Intent;
 import dev.cutover.spi.Plan;
@@ -46,6 +47,18 @@ public final class StoreRestoreStep extends StoreChange {
                 InputSpec.required("backup", InputType.PATH, "the backup to restore, e.g. ${steps.ID.outputs.backup}"),
                 InputSpec.optional("sha256", InputType.STRING, null,
                         "expected SHA-256 of the backup, e.g. ${steps.ID.outputs.sha256}; refused if it differs"));
+    }
+
+    @Override
+    public List<OutputSpec> outputs() {
+        return List.of(
+                OutputSpec.string("store", "the store restored"),
+                OutputSpec.string("restored_from", "the backup it was restored from"),
+                OutputSpec.string("sha256", "SHA-256 of the store now (that of the backup)"),
+                OutputSpec.string("backup",
+                        "copy of the store taken before the restore (absent when it already equalled the backup)"),
+                OutputSpec.string("backup_sha256",
+                        "SHA-256 of that copy (absent when it already equalled the backup)"));
     }
 
     /** The backup's SHA-256, checked against the {@code sha256} input when given. */
