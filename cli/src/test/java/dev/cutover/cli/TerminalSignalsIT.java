@@ -105,6 +105,145 @@ class TerminalSignalsIT {
         long grandchild = pid("grandchild.pid");
         assertFalse(RunSemanticsTest.running(child), "the step's child was stopped\n" + context);
         assertFalse(RunSemanticsTest.running(grandchild), "the setsid grandchild was stopped\n" + context);
+        String tag = ChildProcesses.tag(journal.getParent().getFileName().toString(), "transfer");
+        assertEquals(List.of(), ChildProcesses.tagged(tag), "no process carries " + tag + "\n" + context);
+        assertFalse(Files.exists(dir.resolve("written")), "the grandchild is dead, so it never writes");
+    }
+
+    private static List<JournalEvent> events(Path journal) throws Exception {
+        JournalVerifier.Verdict v = JournalVerifier.verify(journal);
+        assertTrue(v.ok(), v.problem());
+        return v.events();
+    }
+
+    private static String failure(List<JournalEvent> events, String step) {
+        return events.stream().filter(e -> e.event().equals("step.failed") && step.equals(e.step()))
+                .map(e -> e.dataString("error")).findFirst().orElse("(no step.failed of " + step + ")");
+    }
+
+    private static String finalStatus(List<JournalEvent> events) {
+        return events.stream().filter(e -> e.event().equals("run.finished")).map(e -> e.dataString("status"))
+                .reduce((a, b) -> b).orElse("unfinished");
+    }
+
+    @Test
+    void ctrlCAtTheTerminalStopsTheStepsWholeTreeRollsBackAndASecondCtrlCDoesNotStopTheUndo() throws Exception {
+        Path rb = runbook(true);
+        Path state = dir.resolve("state");
+        Terminal t = onTerminal(List.of("wait-file", dir.resolve("started").toString(), "intr",
+                        "wait-file", dir.resolve("undo-started").toString(), "intr"),
+                "run", rb.toString(), "--yes", "--state-dir", state.toString());
+        String ctx = t.screen() + "\n" + t.driver();
+        assertTrue(t.driver().contains("actions done 6/6"), "both Ctrl-Cs were typed while cutover ran\n" + ctx);
+        assertEquals(1, t.exit(), "ROLLED_BACK, not ROLLBACK_FAILED: the undo's own process never saw the ^C\n" + ctx);
+        assertEquals("v1\n", Files.readString(dir.resolve("f")), "the change was undone\n" + ctx);
+        assertTrue(t.screen().contains("interrupted by the operator (Ctrl-C, SIGINT); stopping the current step"), ctx);
+        assertTrue(t.screen().contains("rollback is in progress and must finish; SIGINT refused"), ctx);
+        Path journal = journal(state);
+        assertTreeGone(journal, ctx);
+        List<JournalEvent> events = events(journal);
+        assertEquals("ROLLED_BACK", finalStatus(events), ctx);
+        assertTrue(failure(events, "transfer").contains("interrupted by the operator (Ctrl-C, SIGINT)"),
+                failure(events, "transfer"));
+        assertTrue(events.stream().anyMatch(e -> e.event().equals("undo.succeeded") && "change".equals(e.step())),
+                "the slow undo finished");
+    }
+
+    @Test
+    void sigtermRollsBackLikeCtrlCAndStopsTheStepsTree() throws Exception {
+        Path rb = runbook(false);
+        Path state = dir.resolve("state");
+        Terminal t = onTerminal(List.of("wait-file", dir.resolve("started").toString(), "signal", "TERM"),
+                "run", rb.toString(), "--yes", "--state-dir", state.toString());
+        String ctx = t.screen() + "\n" + t.driver();
+        assertEquals(1, t.exit(), "rolled back, not killed with 143\n" + ctx);
+        assertTrue(t.screen().contains("terminated by SIGTERM; stopping the current step"), ctx);
+        assertEquals("v1\n", Files.readString(dir.resolve("f")), "the change was undone\n" + ctx);
+        Path journal = journal(state);
+        assertTreeGone(journal, ctx);
+        List<JournalEvent> events = events(journal);
+        assertTrue(events.stream().anyMatch(e -> e.event().equals("rollback.started")), ctx);
+        assertEquals("ROLLED_BACK", finalStatus(events), ctx);
+        assertTrue(failure(events, "transfer").contains("terminated by SIGTERM"), failure(events, "transfer"));
+    }
+
+    @Test
+    void aHungUpTerminalRollsBackLikeCtrlC() throws Exception {
+        Path rb = runbook(false);
+        Path state = dir.resolve("state");
+        Terminal t = onTerminal(List.of("wait-file", dir.resolve("started").toString(), "hangup"),
+                "run", rb.toString(), "--yes", "--state-dir", state.toString());
+        String ctx = t.screen() + "\n" + t.driver();
+        assertEquals(1, t.exit(), "rolled back, not killed by SIGHUP (129)\n" + ctx);
+        assertEquals("v1\n", Files.readString(dir.resolve("f")), "the change was undone\n" + ctx);
+        Path journal = journal(state);
+        assertTreeGone(journal, ctx);
+        List<JournalEvent> events = events(journal);
+        assertTrue(events.stream().anyMatch(e -> e.event().equals("rollback.started")), ctx);
+        assertEquals("ROLLED_BACK", finalStatus(events), ctx);
+    }
+
+    @Test
+    void aTimeoutKillsADoubleForkedSetsidGrandchildBeforeItWrites() throws Exception {
+        String yaml = """
+                apiVersion: cutover/v1
+                name: timeout
+                steps:
+                  - id: transfer
+                    uses: shell.exec
+                    timeout: 2s
+                    with:
+                      command: [sh, -c, '( setsid sh -c "echo \\"\\$\\$;\\" > $D/grandchild.pid; sleep 5; touch $D/written" & ); sleep 60']
+                      env: { D: "%s" }
+                    no_undo: the test looks at its processes
+                """.formatted(dir);
+        Path rb = Files.writeString(dir.resolve("timeout.yaml"), yaml);
+        Path state = dir.resolve("state");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", JarProcessIT.JAR.toString(), "run", rb.toString(), "--yes", "--state-dir", state.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(1, p.exitValue(), out);
+        assertTrue(out.contains("timed out after"), out);
+        long grandchild = pid("grandchild.pid");
+        assertFalse(RunSemanticsTest.running(grandchild), "the setsid grandchild died with the step\n" + out);
+        String tag = ChildProcesses.tag(journal(state).getParent().getFileName().toString(), "transfer");
+        assertEquals(List.of(), ChildProcesses.tagged(tag), "no process carries " + tag);
+        assertFalse(Files.exists(dir.resolve("written")), "and so it never writes");
+    }
+
+    @Test
+    void afterKill9OfCutoverTheCrashedStepsOrphansAreFoundByTheirTagSoResumeDoesNotTransferTwice() throws Exception {
+        String yaml = """
+                apiVersion: cutover/v1
+                name: crash
+                steps:
+                  - id: transfer
+                    uses: shell.exec
+                    with:
+                      command: [sh, -c, 'setsid sh -c "echo \\"\\$\\$;\\" > $D/grandchild.pid; sleep 2; echo moved >> $D/ledger" & wait']
+                      env: { D: "%s" }
+                    no_undo: the ledger is the test's evidence
+                """.formatted(dir);
+        Path rb = Files.writeString(dir.resolve("crash.yaml"), yaml);
+        Path state = dir.resolve("state");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-jar", JarProcessIT.JAR.toString(), "run", rb.toString(), "--yes",
+                "--state-dir", state.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("run.log").toFile())
+                .start();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(dir.resolve("grandchild.pid")) && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        while (!Files.readString(dir.resolve("grandchild.pid")).trim().endsWith(";") && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        p.destroyForcibly();   // SIGKILL: cutover cannot clean up
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        long grandchild = pid("grandchild.pid");
+        assertTrue(RunSemanticsTest.running(grandchild), "the orphan outlives the killed cutover");
+        Path journal = journal(state);
         Process resumed = new ProcessBuilder(java, "-jar", JarProcessIT.JAR.toString(), "resume",
                 journal.getParent().toString(), "--yes", "--runbook", rb.toString(), "--assume", "not-done",
                 "--state-dir", state.toString()).redirectErrorStream(true).start();
