@@ -256,13 +256,15 @@ class LockRaceIT {
         assertEquals(1, lines(work.resolve("ran.log")).size(), "the refused run changed nothing");
 
         Map<String, byte[]> before = snapshot(runA);
-        Cli unconfirmed = start("unconfirmed", "resume", runA.toString(), "--state-dir", stateA.toString());
+        Cli unconfirmed = start("unconfirmed", "resume", runA.toString(), "--runbook",
+                dir.resolve("race.yaml").toString(), "--state-dir", stateA.toString());
         assertEquals(5, unconfirmed.exit(), unconfirmed.output());
         assertTrue(unconfirmed.output().contains("not on a terminal") && unconfirmed.output().contains("--yes"),
                 unconfirmed.output());
         assertUnchanged(before, runA);
 
-        Cli declined = startOnTerminal("declined", "no", "resume", runA.toString(), "--assume", "not-done",
+        Cli declined = startOnTerminal("declined", "no", "resume", runA.toString(), "--runbook",
+                dir.resolve("race.yaml").toString(), "--assume", "not-done",
                 "--state-dir", stateA.toString());
         assertEquals(5, declined.exit(), declined.output());
         assertTrue(declined.output().contains("Type 'yes' to proceed") && declined.output().contains("not confirmed"),
@@ -270,7 +272,8 @@ class LockRaceIT {
         assertUnchanged(before, runA);
 
         Files.writeString(work.resolve("release"), "");
-        Cli resumed = startOnTerminal("resume", "yes", "resume", runA.toString(), "--assume", "not-done",
+        Cli resumed = startOnTerminal("resume", "yes", "resume", runA.toString(), "--runbook",
+                dir.resolve("race.yaml").toString(), "--assume", "not-done",
                 "--state-dir", stateA.toString());
         assertEquals(0, resumed.exit(), resumed.output());
         assertTrue(events(runA).stream().anyMatch(e -> e.event().equals("lock.taken-over")
@@ -290,7 +293,8 @@ class LockRaceIT {
         Path runA = onlyRun(state);
         Map<String, byte[]> before = snapshot(runA);
 
-        Cli resume = start("resume", "resume", runA.toString(), "--yes", "--state-dir", state.toString());
+        Cli resume = start("resume", "resume", runA.toString(), "--yes", "--runbook", dir.resolve("race.yaml").toString(),
+                "--state-dir", state.toString());
         assertEquals(5, resume.exit(), resume.output());
         assertTrue(resume.output().contains("still running") && resume.output().contains("pid " + a.process().pid()),
                 resume.output());
