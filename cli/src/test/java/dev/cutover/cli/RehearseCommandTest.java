@@ -119,17 +119,26 @@ class RehearseCommandTest {
     @Test
     void aBrokenUndoIsNotProvenAndTheLeftoverAliasIsNamed() throws IOException {
         CliRun r = rehearse(runbook(BROKEN_UNDO), "--env", "rehearsal", "--fail-each");
-        assertEquals(1, r.exit(), r.all());
+        // the run's own re-validation compares the preflight facts and already finds the leftover: the rollback
+        // itself fails, so the rehearsal stops there (what follows would build on a system that is not back)
+        assertEquals(4, r.exit(), r.all());
+        assertTrue(r.out().contains("the system is not back as it was: store truststore.p12 still has '" + NEW_CA
+                + "' (truststore-today)"), r.out());
         assertTrue(r.out().contains("after rollback of step trust-new-ca: store truststore.p12 still has '" + NEW_CA
                 + "' (truststore-today)"), r.out());
-        assertTrue(r.out().contains("NOT PROVEN: 0 of 1"), r.out());
         assertTrue(r.out().contains("not rehearsed: write-config: the rehearsal stopped first"), r.out());
     }
 
     @Test
     void keepGoingRehearsesTheRestAfterARollbackThatWasNotProven() throws IOException {
-        CliRun r = rehearse(runbook(BROKEN_UNDO), "--env", "rehearsal", "--fail-each", "--keep-going",
-                "--output", "json");
+        // the store's facts come from a fact: true validate step here, which the run's own re-validation does not
+        // compare (it compares preflight): the run ends ROLLED_BACK and only the rehearsal finds the leftover
+        String check = "  - id: truststore-today\n    uses: tls.store-inspect\n"
+                + "    with: { store: \"${params.truststore}\", password: \"${params.store_password}\" }\n";
+        String yaml = RUNBOOK.formatted(BROKEN_UNDO).replace(check, "").replace("validate:\n", "validate:\n"
+                + check + "    fact: true\n");
+        CliRun r = rehearse(Files.writeString(dir.resolve("runbook.yaml"), yaml), "--env", "rehearsal", "--fail-each",
+                "--keep-going", "--output", "json");
         assertEquals(1, r.exit(), r.all());
         JsonNode json = new ObjectMapper().readTree(r.out());
         assertEquals("NOT_PROVEN", json.get("status").asText());
