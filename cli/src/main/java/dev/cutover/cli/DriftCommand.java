@@ -100,7 +100,7 @@ final class DriftCommand implements Callable<Integer> {
         for (Target t : targets) {
             try {
                 ParamResolver.EnvironmentFile env = ParamResolver.readEnvironment(t.file());
-                params.add(new ParamResolver(GlobalOptions.environment, masker, true).resolve(rb, env, sets));
+                params.add(new ParamResolver(global.environment(), masker, true).resolve(rb, env, sets));
             } catch (InvalidRunbookException e) {
                 err.println("cutover drift: environment '" + t.label() + "' (" + t.file() + ") is not usable:");
                 return ValidateCommand.report(spec, global, e);
@@ -132,7 +132,7 @@ final class DriftCommand implements Callable<Integer> {
         for (int i = 0; i < targets.size(); i++) {
             Target t = targets.get(i);
             RunOptions options = RunOptions.builder(global.stateDirectory()).dryRun(true).environment(t.label())
-                    .environmentVariables(GlobalOptions.environment).build();
+                    .environmentVariables(global.environment()).build();
             try {
                 EnvironmentFacts f = gatherer.gather(t.label(), rb, params.get(i), options, masker, RunListener.NONE);
                 long failed = f.steps().values().stream().filter(s -> StepFact.FAILED.equals(s.status())).count();

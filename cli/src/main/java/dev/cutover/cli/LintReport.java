@@ -20,7 +20,7 @@ import java.util.Map;
 record LintReport(List<Lint> all, List<Lint> errors, List<String> unknown) {
 
     static LintReport of(Prepared p, List<String> allow) {
-        List<Lint> all = new RunbookLinter(p.registry()).lint(p.runbook(), p.params(), GlobalOptions.environment);
+        List<Lint> all = new RunbookLinter(p.registry()).lint(p.runbook(), p.params(), p.environment());
         return new LintReport(all, all.stream().filter(l -> !allow.contains(l.id())).toList(),
                 allow.stream().filter(a -> !RunbookLinter.LINTS.containsKey(a)).distinct().toList());
     }

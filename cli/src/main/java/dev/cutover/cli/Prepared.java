@@ -18,9 +18,10 @@ import java.util.Map;
  * @param env      the environment file, or null
  * @param registry the step types
  * @param masker   the run's masker, holding every secret value read
+ * @param environment the environment variables the values were resolved with
  */
 record Prepared(Runbook runbook, Map<String, Object> params, ParamResolver.EnvironmentFile env,
-                StepTypeRegistry registry, Masker masker) {
+                StepTypeRegistry registry, Masker masker, Map<String, String> environment) {
 
     /** Loads and checks; any problem is an {@link InvalidRunbookException} (exit 2). */
     static Prepared load(RunbookOptions o, boolean fetchSecrets) throws InvalidRunbookException {
@@ -29,9 +30,10 @@ record Prepared(Runbook runbook, Map<String, Object> params, ParamResolver.Envir
         Path envFile = o.environmentFile();
         ParamResolver.EnvironmentFile env = envFile == null ? null : ParamResolver.readEnvironment(envFile);
         Masker masker = new Masker();
-        Map<String, Object> params = new ParamResolver(GlobalOptions.environment, masker, fetchSecrets)
+        Map<String, String> environment = o.environment();
+        Map<String, Object> params = new ParamResolver(environment, masker, fetchSecrets)
                 .withPrompt(Prepared::promptForSecret).resolve(rb, env, o.sets);
-        return new Prepared(rb, params, env, registry, masker);
+        return new Prepared(rb, params, env, registry, masker, environment);
     }
 
     /** A no-echo prompt on the terminal; null when not on one. */

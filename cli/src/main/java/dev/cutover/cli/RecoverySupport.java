@@ -58,7 +58,7 @@ final class RecoverySupport {
             @SuppressWarnings("unchecked")
             Map<String, Object> recorded = header.get("params") instanceof Map<?, ?> m ? (Map<String, Object>) m
                     : Map.of();
-            Map<String, Object> params = new ParamResolver(GlobalOptions.environment, masker, true)
+            Map<String, Object> params = new ParamResolver(global.environment(), masker, true)
                     .resolveRecorded(rb, recorded);
             return new Recorded(journal.getParent(), rb, params, masker, registry,
                     header.get("environment") == null ? null : header.get("environment").toString());
@@ -74,7 +74,7 @@ final class RecoverySupport {
 
     /** The key from --sign-key or CUTOVER_SIGN_KEY; prints the problem when it cannot be read. */
     static SigningKey signingKey(CommandSpec spec, Path option) {
-        String fromEnv = GlobalOptions.environment.get("CUTOVER_SIGN_KEY");
+        String fromEnv = CutoverCli.environmentOf(spec).get("CUTOVER_SIGN_KEY");
         Path file = option != null ? option : fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : null;
         if (file == null) {
             return new SigningKey(true, null);
@@ -124,7 +124,7 @@ final class RecoverySupport {
             return 2;
         }
         dev.cutover.run.RunOptions options = dev.cutover.run.RunOptions.builder(global.stateDirectory())
-                .operator(operator).environment(r.environment()).environmentVariables(GlobalOptions.environment)
+                .operator(operator).environment(r.environment()).environmentVariables(global.environment())
                 .build();
         dev.cutover.run.RunListener console = new Console(global.json() ? spec.commandLine().getErr()
                 : spec.commandLine().getOut(), global.color());

@@ -49,7 +49,7 @@ final class RunSupport {
             }
         }
         RunOptions options = RunOptions.builder(global.stateDirectory()).dryRun(dryRun).operator(operator)
-                .ticket(ticket).environment(rbo.environmentLabel()).environmentVariables(GlobalOptions.environment)
+                .ticket(ticket).environment(rbo.environmentLabel()).environmentVariables(global.environment())
                 .windows(rbo.policy.windows(p.env())).overrideWindow(rbo.policy.overrideReason())
                 .approver(rbo.policy.approver(operator, out)).build();
         RunListener console = new Console(global.json() ? err : out, global.color());

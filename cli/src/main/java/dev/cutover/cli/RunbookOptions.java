@@ -1,7 +1,9 @@
 package dev.cutover.cli;
 
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -24,6 +26,14 @@ public final class RunbookOptions {
 
     @picocli.CommandLine.Mixin
     RunPolicyOptions policy = new RunPolicyOptions();
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
+    /** The environment variables of this invocation (secrets from env: and ${env.X} read them). */
+    Map<String, String> environment() {
+        return CutoverCli.environmentOf(mixee);
+    }
 
     /** The environment file to read, or null. */
     Path environmentFile() {
