@@ -121,12 +121,13 @@ class ChangeSafetyLintTest {
     }
 
     @Test
-    void aConditionThatIsFalseInThisEnvironmentDoesNotCountAsARestart() throws java.io.IOException {
+    void aConditionThatIsFalseInThisEnvironmentDoesNotCountAsARestart(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws java.io.IOException {
         String[] aws = {"--set", "app_health_url=http://localhost:8080/health", "--set", "truststore=/srv/app/t.p12",
             "--set", "current_ca_sha256=00", "--set", "ca_bundle=/srv/app/b.pem", "--set", "db_host=db",
             "--set", "platform=aws"};
         Path flagship = Path.of("..", "runbooks", "rds-ca-rotation.yaml");
-        Path undeclared = java.nio.file.Files.createTempFile("rds-ca-rotation-undeclared", ".yaml");
+        Path undeclared = dir.resolve("rds-ca-rotation-undeclared.yaml");
         java.nio.file.Files.writeString(undeclared, java.nio.file.Files.readString(flagship)
                 .replace("    restarts: payment-service\n", ""));
         CliRun r = CliRun.withEnv(Map.of(), concat(new String[] {"validate", undeclared.toString()}, aws));
