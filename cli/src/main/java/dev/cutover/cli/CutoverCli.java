@@ -46,6 +46,9 @@ public final class CutoverCli implements Runnable {
     /** The environment variables this invocation sees (secrets, CUTOVER_STATE_DIR, NO_COLOR, ...). */
     private final java.util.Map<String, String> environment;
 
+    /** The plugin jars, read from the environment on first use by this invocation. */
+    private dev.cutover.plugin.PluginPath plugins;
+
     private CutoverCli(java.util.Map<String, String> environment) {
         this.environment = environment;
     }
@@ -88,6 +91,24 @@ public final class CutoverCli implements Runnable {
         return root instanceof CutoverCli c ? c.environment : System.getenv();
     }
 
+    /** The plugin path of the invocation {@code spec} belongs to ($CUTOVER_PLUGIN_PATH, else ~/.cutover/plugins). */
+    static dev.cutover.plugin.PluginPath pluginsOf(CommandLine.Model.CommandSpec spec) {
+        Object root = spec == null ? null : spec.root().userObject();
+        if (root instanceof CutoverCli c) {
+            if (c.plugins == null) {
+                c.plugins = pluginPath(c.environment);
+            }
+            return c.plugins;
+        }
+        return pluginPath(System.getenv());
+    }
+
+    private static dev.cutover.plugin.PluginPath pluginPath(java.util.Map<String, String> environment) {
+        String home = System.getProperty("user.home");
+        return dev.cutover.plugin.PluginPath.fromEnvironment(environment,
+                home == null || home.isBlank() ? null : java.nio.file.Path.of(home));
+    }
+
     private static CommandLine commandLine(java.util.Map<String, String> environment, String invoked) {
         CommandLine cl = new CommandLine(new CutoverCli(environment));
         if (invoked != null && COMMANDS.containsKey(invoked) && !invoked.equals("help")) {
@@ -96,6 +117,10 @@ public final class CutoverCli implements Runnable {
             COMMANDS.forEach((name, command) -> cl.addSubcommand(name, command.get()));
         }
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof dev.cutover.plugin.PluginException) {
+                commandLine.getErr().println("cutover: " + ex.getMessage() + "; nothing was run.");
+                return 2;
+            }
             commandLine.getErr().println("cutover: internal error: " + dev.cutover.secrets.Masker.global()
                     .mask(String.valueOf(ex)));
             org.slf4j.LoggerFactory.getLogger(CutoverCli.class).debug("internal error", ex);

@@ -106,7 +106,7 @@ final class ExpiryCommand implements Callable<Integer> {
             sources.add(ExpiryReport.Source.of("bundle", p.toString(), () -> CertificateFiles.read(p, null)));
         }
         if (!rdsInstances.isEmpty()) {
-            RdsCertificates rds = new RdsCertificates(StepTypeRegistry.load(), global.stateDirectory(),
+            RdsCertificates rds = new RdsCertificates(StepTypeRegistry.load(global.plugins()), global.stateDirectory(),
                     global.environment(), awsProfile, awsEndpoint);
             for (int i = 0; i < rdsInstances.size(); i++) {
                 String id = rdsInstances.get(i);

@@ -48,6 +48,11 @@ public final class GlobalOptions {
         return CutoverCli.environmentOf(mixee);
     }
 
+    /** The plugin jars of this invocation ($CUTOVER_PLUGIN_PATH, else ~/.cutover/plugins). */
+    dev.cutover.plugin.PluginPath plugins() {
+        return CutoverCli.pluginsOf(mixee);
+    }
+
     boolean json() {
         return "json".equalsIgnoreCase(output);
     }

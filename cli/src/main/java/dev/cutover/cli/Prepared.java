@@ -1,5 +1,7 @@
 package dev.cutover.cli;
 
+import dev.cutover.plugin.PluginPath;
+import dev.cutover.plugin.SecretSourceRegistry;
 import dev.cutover.plugin.StepTypeRegistry;
 import dev.cutover.runbook.InvalidRunbookException;
 import dev.cutover.runbook.ParamResolver;
@@ -25,14 +27,16 @@ record Prepared(Runbook runbook, Map<String, Object> params, ParamResolver.Envir
 
     /** Loads and checks; any problem is an {@link InvalidRunbookException} (exit 2). */
     static Prepared load(RunbookOptions o, boolean fetchSecrets) throws InvalidRunbookException {
-        StepTypeRegistry registry = StepTypeRegistry.load();
+        PluginPath plugins = o.plugins();
+        StepTypeRegistry registry = StepTypeRegistry.load(plugins);
         Runbook rb = new RunbookLoader(registry).load(o.runbook);
         Path envFile = o.environmentFile();
         ParamResolver.EnvironmentFile env = envFile == null ? null : ParamResolver.readEnvironment(envFile);
         Masker masker = new Masker();
         Map<String, String> environment = o.environment();
         Map<String, Object> params = new ParamResolver(environment, masker, fetchSecrets)
-                .withPrompt(Prepared::promptForSecret).resolve(rb, env, o.sets);
+                .withPrompt(Prepared::promptForSecret).withSecretSources(() -> SecretSourceRegistry.load(plugins))
+                .resolve(rb, env, o.sets);
         return new Prepared(rb, params, env, registry, masker, environment);
     }
 

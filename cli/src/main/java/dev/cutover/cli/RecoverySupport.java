@@ -2,6 +2,7 @@ package dev.cutover.cli;
 
 import dev.cutover.journal.JournalEvent;
 import dev.cutover.journal.JournalReader;
+import dev.cutover.plugin.SecretSourceRegistry;
 import dev.cutover.plugin.StepTypeRegistry;
 import dev.cutover.run.RunOutcome;
 import dev.cutover.runbook.InvalidRunbookException;
@@ -51,7 +52,7 @@ final class RecoverySupport {
             err.println("cutover: the journal does not record the runbook file");
             return null;
         }
-        StepTypeRegistry registry = StepTypeRegistry.load();
+        StepTypeRegistry registry = StepTypeRegistry.load(global.plugins());
         try {
             Runbook rb = new RunbookLoader(registry).load(Path.of(file.toString()));
             Masker masker = new Masker();
@@ -59,7 +60,7 @@ final class RecoverySupport {
             Map<String, Object> recorded = header.get("params") instanceof Map<?, ?> m ? (Map<String, Object>) m
                     : Map.of();
             Map<String, Object> params = new ParamResolver(global.environment(), masker, true)
-                    .resolveRecorded(rb, recorded);
+                    .withSecretSources(() -> SecretSourceRegistry.load(global.plugins())).resolveRecorded(rb, recorded);
             return new Recorded(journal.getParent(), rb, params, masker, registry,
                     header.get("environment") == null ? null : header.get("environment").toString());
         } catch (InvalidRunbookException e) {

@@ -35,6 +35,11 @@ public final class RunbookOptions {
         return CutoverCli.environmentOf(mixee);
     }
 
+    /** The plugin jars of this invocation ($CUTOVER_PLUGIN_PATH, else ~/.cutover/plugins). */
+    dev.cutover.plugin.PluginPath plugins() {
+        return CutoverCli.pluginsOf(mixee);
+    }
+
     /** The environment file to read, or null. */
     Path environmentFile() {
         if (envFile != null) {

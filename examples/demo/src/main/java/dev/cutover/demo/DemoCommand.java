@@ -96,7 +96,8 @@ public final class DemoCommand implements Callable<Integer> {
         }
         printTable(out, rows);
         out.println();
-        out.println("The journals stay in " + state + ": './cutover runs' lists them, './cutover verify RUN' checks one.");
+        out.println("The journals stay in " + state + ": './cutover runs' lists them, './cutover verify RUN' "
+                + "checks one.");
         if (keep) {
             out.println();
             out.println("The environment is still running. Run the runbook by hand:");
