@@ -29,7 +29,7 @@ record LintReport(List<Lint> all, List<Lint> errors, List<String> unknown) {
     boolean print(CommandSpec spec, GlobalOptions global) {
         PrintWriter err = spec.commandLine().getErr();
         if (!unknown.isEmpty()) {
-            err.println("cutover validate: --allow names no lint: " + String.join(", ", unknown) + "; the lints are "
+            err.println("cutover " + spec.name() + ": --allow names no lint: " + String.join(", ", unknown) + "; the lints are "
                     + String.join(", ", RunbookLinter.LINTS.keySet()));
             return true;
         }

@@ -89,6 +89,9 @@ final class RehearseCommand implements Callable<Integer> {
         } catch (InvalidRunbookException e) {
             return ValidateCommand.report(spec, global, e);
         }
+        if (LintReport.of(p, runbook.allow).print(spec, global)) {
+            return 2; // the change-safety lints validate enforces (unless --allow ID)
+        }
         if (isProduction(p.env())) {
             if (!production) {
                 err.println("cutover rehearse: refusing: " + p.env().file() + " says 'production: true'. A rehearsal "

@@ -32,6 +32,9 @@ final class RunSupport {
         } catch (InvalidRunbookException e) {
             return ValidateCommand.report(spec, global, e);
         }
+        if (LintReport.of(p, rbo.allow).print(spec, global)) {
+            return 2; // the change-safety lints validate enforces (unless --allow ID)
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {

@@ -6,7 +6,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The runbook and where its parameter values come from. */
@@ -23,6 +25,10 @@ public final class RunbookOptions {
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one parameter (not for secrets).")
     Map<String, String> sets = new LinkedHashMap<>();
+
+    @Option(names = "--allow", paramLabel = "LINT-ID", description = "Accept this change-safety lint (repeat); it is "
+            + "still printed. validate, plan, run and rehearse refuse a runbook with any other lint (docs/lints.md).")
+    List<String> allow = new ArrayList<>();
 
     @picocli.CommandLine.Mixin
     RunPolicyOptions policy = new RunPolicyOptions();
