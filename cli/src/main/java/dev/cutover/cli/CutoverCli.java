@@ -29,7 +29,6 @@ public final class CutoverCli implements Runnable {
         m.put("runs", RunsCommand::new);
         m.put("steps", StepsCommand::new);
         m.put("schema", SchemaCommand::new);
-        m.put("demo", DemoCommand::new);
         m.put("keygen", KeygenCommand::new);
         m.put("approve", ApproveCommand::new);
         m.put("report", ReportCommand::new);
@@ -45,26 +44,84 @@ public final class CutoverCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The environment variables this invocation sees (secrets, CUTOVER_STATE_DIR, NO_COLOR, ...). */
+    private final java.util.Map<String, String> environment;
+
+    /** The plugin jars, read from the environment on first use by this invocation. */
+    private dev.cutover.plugin.PluginPath plugins;
+
+    private CutoverCli(java.util.Map<String, String> environment) {
+        this.environment = environment;
+    }
+
     public static void main(String[] args) {
         System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
-    /** Runs the CLI with the given streams and returns the exit code (tests call this in-process). */
+    /** Runs the CLI with the process's environment and the given streams; returns the exit code. */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cl = commandLine(args.length > 0 ? args[0] : null);
+        return execute(System.getenv(), out, err, args);
+    }
+
+    /**
+     * Runs one cutover command in this JVM, as {@code cutover ARGS...} would in a process whose
+     * environment variables are {@code environment} (e.g. the process's plus the secrets a runbook
+     * reads with {@code env:}), printing to {@code out} and {@code err}. Returns the exit code of the
+     * contract (0 succeeded, 1 rolled back, 2 invalid input, 3 preflight failed, 4 rollback failed,
+     * 5 refused). Invocations share no state, so several may run at once.
+     *
+     * @param environment the environment variables, copied; not null
+     */
+    public static int execute(java.util.Map<String, String> environment, PrintWriter out, PrintWriter err,
+                              String... args) {
+        if (args.length > 0 && args[0].equals("demo")) {
+            err.println("cutover: the demo is not part of this jar (it carries PostgreSQL for three platforms): "
+                    + "run ./cutover demo in a clone of cutover, which builds and starts "
+                    + "examples/demo/target/cutover-demo.jar.");
+            return 2;
+        }
+        CommandLine cl = commandLine(java.util.Map.copyOf(environment), args.length > 0 ? args[0] : null);
         cl.setOut(out);
         cl.setErr(err);
         return cl.execute(args);
     }
 
-    static CommandLine commandLine(String invoked) {
-        CommandLine cl = new CommandLine(new CutoverCli());
+    /** The environment variables of the invocation {@code spec} belongs to. */
+    static java.util.Map<String, String> environmentOf(CommandLine.Model.CommandSpec spec) {
+        Object root = spec == null ? null : spec.root().userObject();
+        return root instanceof CutoverCli c ? c.environment : System.getenv();
+    }
+
+    /** The plugin path of the invocation {@code spec} belongs to ($CUTOVER_PLUGIN_PATH, else ~/.cutover/plugins). */
+    static dev.cutover.plugin.PluginPath pluginsOf(CommandLine.Model.CommandSpec spec) {
+        Object root = spec == null ? null : spec.root().userObject();
+        if (root instanceof CutoverCli c) {
+            if (c.plugins == null) {
+                c.plugins = pluginPath(c.environment);
+            }
+            return c.plugins;
+        }
+        return pluginPath(System.getenv());
+    }
+
+    private static dev.cutover.plugin.PluginPath pluginPath(java.util.Map<String, String> environment) {
+        String home = System.getProperty("user.home");
+        return dev.cutover.plugin.PluginPath.fromEnvironment(environment,
+                home == null || home.isBlank() ? null : java.nio.file.Path.of(home));
+    }
+
+    private static CommandLine commandLine(java.util.Map<String, String> environment, String invoked) {
+        CommandLine cl = new CommandLine(new CutoverCli(environment));
         if (invoked != null && COMMANDS.containsKey(invoked) && !invoked.equals("help")) {
             cl.addSubcommand(invoked, COMMANDS.get(invoked).get());
         } else {
             COMMANDS.forEach((name, command) -> cl.addSubcommand(name, command.get()));
         }
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof dev.cutover.plugin.PluginException) {
+                commandLine.getErr().println("cutover: " + ex.getMessage() + "; nothing was run.");
+                return 2;
+            }
             commandLine.getErr().println("cutover: internal error: " + dev.cutover.secrets.Masker.global()
                     .mask(String.valueOf(ex)));
             org.slf4j.LoggerFactory.getLogger(CutoverCli.class).debug("internal error", ex);

@@ -50,7 +50,7 @@ final class DocsCommand implements Callable<Integer> {
         try {
             String source = runbook.isAbsolute() ? runbook.getFileName().toString()
                     : runbook.normalize().toString().replace('\\', '/');
-            text = render(runbook, source, f.equals("html"));
+            text = render(runbook, source, f.equals("html"), StepTypeRegistry.load(global.plugins()));
         } catch (InvalidRunbookException e) {
             return ValidateCommand.report(spec, global, e);
         }
@@ -71,7 +71,11 @@ final class DocsCommand implements Callable<Integer> {
 
     /** The docs of a runbook, naming it {@code source} (a relative path, so generated files hold no absolute paths). */
     static String render(Path runbook, String source, boolean html) throws InvalidRunbookException {
-        StepTypeRegistry registry = StepTypeRegistry.load();
+        return render(runbook, source, html, StepTypeRegistry.load());
+    }
+
+    static String render(Path runbook, String source, boolean html, StepTypeRegistry registry)
+            throws InvalidRunbookException {
         Runbook rb = new RunbookLoader(registry).load(runbook);
         RunbookDocs docs = new RunbookDocs(rb, registry, source);
         return html ? docs.html() : docs.markdown();

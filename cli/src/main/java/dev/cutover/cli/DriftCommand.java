@@ -6,6 +6,7 @@ import dev.cutover.drift.DriftReport;
 import dev.cutover.drift.EnvironmentFacts;
 import dev.cutover.drift.FactGatherer;
 import dev.cutover.drift.StepFact;
+import dev.cutover.plugin.SecretSourceRegistry;
 import dev.cutover.plugin.StepTypeRegistry;
 import dev.cutover.run.Engine;
 import dev.cutover.run.RunListener;
@@ -89,7 +90,7 @@ final class DriftCommand implements Callable<Integer> {
             return 2;
         }
         Masker masker = new Masker();
-        StepTypeRegistry registry = StepTypeRegistry.load();
+        StepTypeRegistry registry = StepTypeRegistry.load(global.plugins());
         Runbook rb;
         List<Map<String, Object>> params = new ArrayList<>();
         try {
@@ -100,7 +101,8 @@ final class DriftCommand implements Callable<Integer> {
         for (Target t : targets) {
             try {
                 ParamResolver.EnvironmentFile env = ParamResolver.readEnvironment(t.file());
-                params.add(new ParamResolver(GlobalOptions.environment, masker, true).resolve(rb, env, sets));
+                params.add(new ParamResolver(global.environment(), masker, true)
+                        .withSecretSources(() -> SecretSourceRegistry.load(global.plugins())).resolve(rb, env, sets));
             } catch (InvalidRunbookException e) {
                 err.println("cutover drift: environment '" + t.label() + "' (" + t.file() + ") is not usable:");
                 return ValidateCommand.report(spec, global, e);
@@ -132,7 +134,7 @@ final class DriftCommand implements Callable<Integer> {
         for (int i = 0; i < targets.size(); i++) {
             Target t = targets.get(i);
             RunOptions options = RunOptions.builder(global.stateDirectory()).dryRun(true).environment(t.label())
-                    .environmentVariables(GlobalOptions.environment).build();
+                    .environmentVariables(global.environment()).build();
             try {
                 EnvironmentFacts f = gatherer.gather(t.label(), rb, params.get(i), options, masker, RunListener.NONE);
                 long failed = f.steps().values().stream().filter(s -> StepFact.FAILED.equals(s.status())).count();

@@ -91,7 +91,7 @@ final class ExpiryCommand implements Callable<Integer> {
             err.println("cutover expiry: give one --region for all --rds-instance options, or one per instance");
             return 2;
         }
-        String secret = passwordEnv == null ? null : GlobalOptions.environment.get(passwordEnv);
+        String secret = passwordEnv == null ? null : global.environment().get(passwordEnv);
         if (passwordEnv != null && secret == null) {
             err.println("cutover expiry: the environment variable " + passwordEnv + " (--password-env) is not set");
             return 2;
@@ -106,8 +106,8 @@ final class ExpiryCommand implements Callable<Integer> {
             sources.add(ExpiryReport.Source.of("bundle", p.toString(), () -> CertificateFiles.read(p, null)));
         }
         if (!rdsInstances.isEmpty()) {
-            RdsCertificates rds = new RdsCertificates(StepTypeRegistry.load(), global.stateDirectory(),
-                    GlobalOptions.environment, awsProfile, awsEndpoint);
+            RdsCertificates rds = new RdsCertificates(StepTypeRegistry.load(global.plugins()), global.stateDirectory(),
+                    global.environment(), awsProfile, awsEndpoint);
             for (int i = 0; i < rdsInstances.size(); i++) {
                 String id = rdsInstances.get(i);
                 String region = regions.get(regions.size() == 1 ? 0 : i);

@@ -3,15 +3,18 @@ package dev.cutover.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.Map;
 
 /** Options every command accepts. */
 public final class GlobalOptions {
-    /** The environment, injectable for tests. */
-    static Map<String, String> environment = System.getenv();
+    /** The command this is mixed into, whose root holds the environment variables of the invocation. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
 
     @Option(names = "--state-dir", paramLabel = "DIR",
             description = "Where runs are kept (default: $CUTOVER_STATE_DIR, else ./.cutover).")
@@ -36,8 +39,18 @@ public final class GlobalOptions {
         if (stateDir != null) {
             return stateDir.toAbsolutePath();
         }
-        String env = environment.get("CUTOVER_STATE_DIR");
+        String env = environment().get("CUTOVER_STATE_DIR");
         return (env != null && !env.isBlank() ? Path.of(env) : Path.of(".cutover")).toAbsolutePath();
+    }
+
+    /** The environment variables of this invocation (the process's, unless a caller of the CLI gave others). */
+    Map<String, String> environment() {
+        return CutoverCli.environmentOf(mixee);
+    }
+
+    /** The plugin jars of this invocation ($CUTOVER_PLUGIN_PATH, else ~/.cutover/plugins). */
+    dev.cutover.plugin.PluginPath plugins() {
+        return CutoverCli.pluginsOf(mixee);
     }
 
     boolean json() {
@@ -45,6 +58,6 @@ public final class GlobalOptions {
     }
 
     boolean color() {
-        return !noColor && !environment.containsKey("NO_COLOR") && System.console() != null && !json();
+        return !noColor && !environment().containsKey("NO_COLOR") && System.console() != null && !json();
     }
 }

@@ -20,7 +20,7 @@ import java.util.Map;
 record LintReport(List<Lint> all, List<Lint> errors, List<String> unknown) {
 
     static LintReport of(Prepared p, List<String> allow) {
-        List<Lint> all = new RunbookLinter(p.registry()).lint(p.runbook(), p.params(), GlobalOptions.environment);
+        List<Lint> all = new RunbookLinter(p.registry()).lint(p.runbook(), p.params(), p.environment());
         return new LintReport(all, all.stream().filter(l -> !allow.contains(l.id())).toList(),
                 allow.stream().filter(a -> !RunbookLinter.LINTS.containsKey(a)).distinct().toList());
     }
@@ -29,7 +29,7 @@ record LintReport(List<Lint> all, List<Lint> errors, List<String> unknown) {
     boolean print(CommandSpec spec, GlobalOptions global) {
         PrintWriter err = spec.commandLine().getErr();
         if (!unknown.isEmpty()) {
-            err.println("cutover validate: --allow names no lint: " + String.join(", ", unknown) + "; the lints are "
+            err.println("cutover " + spec.name() + ": --allow names no lint: " + String.join(", ", unknown) + "; the lints are "
                     + String.join(", ", RunbookLinter.LINTS.keySet()));
             return true;
         }

@@ -1,5 +1,7 @@
 package dev.cutover.cli;
 
+import dev.cutover.plugin.PluginPath;
+import dev.cutover.plugin.SecretSourceRegistry;
 import dev.cutover.plugin.StepTypeRegistry;
 import dev.cutover.runbook.InvalidRunbookException;
 import dev.cutover.runbook.ParamResolver;
@@ -18,20 +20,24 @@ import java.util.Map;
  * @param env      the environment file, or null
  * @param registry the step types
  * @param masker   the run's masker, holding every secret value read
+ * @param environment the environment variables the values were resolved with
  */
 record Prepared(Runbook runbook, Map<String, Object> params, ParamResolver.EnvironmentFile env,
-                StepTypeRegistry registry, Masker masker) {
+                StepTypeRegistry registry, Masker masker, Map<String, String> environment) {
 
     /** Loads and checks; any problem is an {@link InvalidRunbookException} (exit 2). */
     static Prepared load(RunbookOptions o, boolean fetchSecrets) throws InvalidRunbookException {
-        StepTypeRegistry registry = StepTypeRegistry.load();
+        PluginPath plugins = o.plugins();
+        StepTypeRegistry registry = StepTypeRegistry.load(plugins);
         Runbook rb = new RunbookLoader(registry).load(o.runbook);
         Path envFile = o.environmentFile();
         ParamResolver.EnvironmentFile env = envFile == null ? null : ParamResolver.readEnvironment(envFile);
         Masker masker = new Masker();
-        Map<String, Object> params = new ParamResolver(GlobalOptions.environment, masker, fetchSecrets)
-                .withPrompt(Prepared::promptForSecret).resolve(rb, env, o.sets);
-        return new Prepared(rb, params, env, registry, masker);
+        Map<String, String> environment = o.environment();
+        Map<String, Object> params = new ParamResolver(environment, masker, fetchSecrets)
+                .withPrompt(Prepared::promptForSecret).withSecretSources(() -> SecretSourceRegistry.load(plugins))
+                .resolve(rb, env, o.sets);
+        return new Prepared(rb, params, env, registry, masker, environment);
     }
 
     /** A no-echo prompt on the terminal; null when not on one. */

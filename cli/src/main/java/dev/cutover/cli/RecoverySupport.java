@@ -6,6 +6,8 @@ import dev.cutover.journal.OsIdentity;
 import dev.cutover.journal.RecordVerifier;
 import dev.cutover.journal.SealPublicKey;
 import dev.cutover.journal.TrustedKeys;
+import dev.cutover.journal.JournalReader;
+import dev.cutover.plugin.SecretSourceRegistry;
 import dev.cutover.plugin.StepTypeRegistry;
 import dev.cutover.run.RunOutcome;
 import dev.cutover.runbook.InvalidRunbookException;
@@ -111,15 +113,15 @@ final class RecoverySupport {
             }
             runbookFile = Path.of(recorded.toString());
         }
-        StepTypeRegistry registry = StepTypeRegistry.load();
+        StepTypeRegistry registry = StepTypeRegistry.load(global.plugins());
         try {
             Runbook rb = new RunbookLoader(registry).load(runbookFile);
             Masker masker = new Masker();
             @SuppressWarnings("unchecked")
             Map<String, Object> recorded = header.get("params") instanceof Map<?, ?> m ? (Map<String, Object>) m
                     : Map.of();
-            Map<String, Object> params = new ParamResolver(GlobalOptions.environment, masker, true)
-                    .resolveRecorded(rb, recorded);
+            Map<String, Object> params = new ParamResolver(global.environment(), masker, true)
+                    .withSecretSources(() -> SecretSourceRegistry.load(global.plugins())).resolveRecorded(rb, recorded);
             if (note != null && resume) {
                 recordTrust(journal.getParent(), note, masker);
             }
@@ -153,7 +155,7 @@ final class RecoverySupport {
 
     /** The key from --sign-key or CUTOVER_SIGN_KEY; prints the problem when it cannot be read. */
     static SigningKey signingKey(CommandSpec spec, Path option) {
-        String fromEnv = GlobalOptions.environment.get("CUTOVER_SIGN_KEY");
+        String fromEnv = CutoverCli.environmentOf(spec).get("CUTOVER_SIGN_KEY");
         Path file = option != null ? option : fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : null;
         if (file == null) {
             return new SigningKey(true, null);
@@ -204,7 +206,7 @@ final class RecoverySupport {
             return 2;
         }
         dev.cutover.run.RunOptions options = dev.cutover.run.RunOptions.builder(global.stateDirectory())
-                .operator(operator).environment(r.environment()).environmentVariables(GlobalOptions.environment)
+                .operator(operator).environment(r.environment()).environmentVariables(global.environment())
                 .build();
         dev.cutover.run.RunListener console = new Console(global.json() ? spec.commandLine().getErr()
                 : spec.commandLine().getOut(), global.color());

@@ -89,6 +89,9 @@ final class RehearseCommand implements Callable<Integer> {
         } catch (InvalidRunbookException e) {
             return ValidateCommand.report(spec, global, e);
         }
+        if (LintReport.of(p, runbook.allow).print(spec, global)) {
+            return 2; // the change-safety lints validate enforces (unless --allow ID)
+        }
         if (isProduction(p.env())) {
             if (!production) {
                 err.println("cutover rehearse: refusing: " + p.env().file() + " says 'production: true'. A rehearsal "
@@ -120,7 +123,7 @@ final class RehearseCommand implements Callable<Integer> {
         }
         PrintWriter live = global.json() ? err : out;
         RunOptions base = RunOptions.builder(global.stateDirectory()).operator(operator).ticket(ticket)
-                .environment(runbook.environmentLabel()).environmentVariables(GlobalOptions.environment)
+                .environment(runbook.environmentLabel()).environmentVariables(global.environment())
                 .windows(runbook.policy.windows(p.env())).overrideWindow(runbook.policy.overrideReason())
                 .approver(runbook.policy.approver(operator, live)).rehearsal(true).build();
         List<String> patterns = new ArrayList<>(DriftComparer.DEFAULT_IGNORES);
@@ -170,12 +173,12 @@ final class RehearseCommand implements Callable<Integer> {
 
     private RehearsalPlan plan(Prepared p) {
         if (mode.failAt != null) {
-            return RehearsalPlan.failAt(p.runbook(), p.registry(), p.params(), GlobalOptions.environment, mode.failAt);
+            return RehearsalPlan.failAt(p.runbook(), p.registry(), p.params(), global.environment(), mode.failAt);
         }
         if (mode.failEach) {
-            return RehearsalPlan.failEach(p.runbook(), p.registry(), p.params(), GlobalOptions.environment);
+            return RehearsalPlan.failEach(p.runbook(), p.registry(), p.params(), global.environment());
         }
-        return RehearsalPlan.applyRollbackApply(p.runbook(), p.registry(), p.params(), GlobalOptions.environment);
+        return RehearsalPlan.applyRollbackApply(p.runbook(), p.registry(), p.params(), global.environment());
     }
 
     static boolean isProduction(ParamResolver.EnvironmentFile env) {

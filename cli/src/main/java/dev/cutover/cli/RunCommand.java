@@ -43,7 +43,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String fromEnv = GlobalOptions.environment.get("CUTOVER_SIGN_KEY");
+        String fromEnv = global.environment().get("CUTOVER_SIGN_KEY");
         Path keyFile = signKey != null ? signKey : fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : null;
         SealSigningKey key = null;
         if (keyFile != null) {

@@ -34,6 +34,9 @@ final class RunSupport {
         } catch (InvalidRunbookException e) {
             return ValidateCommand.report(spec, global, e);
         }
+        if (LintReport.of(p, rbo.allow).print(spec, global)) {
+            return 2; // the change-safety lints validate enforces (unless --allow ID)
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
@@ -52,13 +55,13 @@ final class RunSupport {
         }
         List<dev.cutover.journal.SealPublicKey> approverKeys;
         try {
-            approverKeys = rbo.policy.approverKeys(GlobalOptions.environment);
+            approverKeys = rbo.policy.approverKeys(global.environment());
         } catch (IOException e) {
             err.println("cutover: approvers' keys: " + e.getMessage() + "; nothing was run.");
             return 2;
         }
         RunOptions options = RunOptions.builder(global.stateDirectory()).dryRun(dryRun).operator(operator)
-                .ticket(ticket).environment(rbo.environmentLabel()).environmentVariables(GlobalOptions.environment)
+                .ticket(ticket).environment(rbo.environmentLabel()).environmentVariables(global.environment())
                 .windows(rbo.policy.windows(p.env())).overrideWindow(rbo.policy.overrideReason())
                 .approver(rbo.policy.approver(operator, out)).approverKeys(approverKeys).build();
         RunListener console = new Console(global.json() ? err : out, global.color());

@@ -27,6 +27,9 @@ class TrustOptions {
             + "(unless the journal is sealed by a trusted key).")
     Path runbook;
 
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec mixee;
+
     /** The trusted keys: {@code publicKey} (may be null), --trusted-keys and $CUTOVER_TRUSTED_KEYS. */
     List<SealPublicKey> keys(Path publicKey) throws IOException {
         Map<String, SealPublicKey> all = new LinkedHashMap<>();
@@ -34,7 +37,7 @@ class TrustOptions {
             SealPublicKey k = SealKeys.readPublic(publicKey);
             all.put(k.fingerprint(), k);
         }
-        for (SealPublicKey k : TrustedKeys.load(trustedKeys, GlobalOptions.environment.get(TrustedKeys.ENV))) {
+        for (SealPublicKey k : TrustedKeys.load(trustedKeys, CutoverCli.environmentOf(mixee).get(TrustedKeys.ENV))) {
             all.putIfAbsent(k.fingerprint(), k);
         }
         return List.copyOf(all.values());

@@ -50,7 +50,7 @@ final class UnlockCommand implements Callable<Integer> {
             return 2;
         }
         String who = operator != null ? operator : System.getProperty("user.name", "unknown");
-        Path lockDir = RunLock.directory(GlobalOptions.environment);
+        Path lockDir = RunLock.directory(CutoverCli.environmentOf(spec));
         Optional<RunLock.Holder> removed;
         try {
             removed = RunLock.unlock(lockDir, key, who, reason);

@@ -4,11 +4,9 @@ import dev.cutover.runbook.InvalidRunbookException;
 import dev.cutover.runbook.Problem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +23,6 @@ final class ValidateCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global;
 
-    @Option(names = "--allow", paramLabel = "LINT-ID", description = "Accept this change-safety lint (repeat); it is "
-            + "still printed. See docs/lints.md.")
-    List<String> allow = new ArrayList<>();
-
     @Spec
     CommandSpec spec;
 
@@ -36,7 +30,7 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         try {
             Prepared p = Prepared.load(runbook, false);
-            LintReport lints = LintReport.of(p, allow);
+            LintReport lints = LintReport.of(p, runbook.allow);
             if (lints.print(spec, global)) {
                 return 2;
             }

@@ -68,7 +68,7 @@ final class VerifyCommand implements Callable<Integer> {
         List<SealPublicKey> approvers;
         RecordVerifier.Expect expect;
         try {
-            approvers = TrustedKeys.load(approverKeys, GlobalOptions.environment.get(TrustedKeys.APPROVER_ENV));
+            approvers = TrustedKeys.load(approverKeys, global.environment().get(TrustedKeys.APPROVER_ENV));
             keys = trust.keys(publicKey);
             expect = trust.expect(found.expect());
         } catch (IOException e) {

@@ -52,6 +52,32 @@ class ChangeSafetyLintTest {
         assertTrue(r.err().contains("nothing was run"), r.err());
     }
 
+    @Test
+    void runPlanAndRehearseRefuseWhatValidateRejectsUnlessTheLintIsAllowed(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws java.io.IOException {
+        String runbook = DIR.resolve("restart-after-truststore-change.triggers.yaml").toString();
+        Path state = dir.resolve("state");
+        Map<String, String> env = Map.of("TRUSTSTORE_PASSWORD", "not-read");
+        Map<String, String> confirm = Map.of("run", "--yes", "plan", "--no-color", "rehearse", "--fail-each");
+        for (String command : List.of("run", "plan", "rehearse")) {
+            CliRun r = CliRun.withEnv(env, command, runbook, confirm.get(command), "--state-dir", state.toString());
+            assertEquals(2, r.exit(), command + ": " + r.all());
+            assertEquals(List.of("restart-after-truststore-change"), List.copyOf(lints(r).keySet()), r.all());
+            assertTrue(r.err().contains("1 change-safety lint; nothing was run:"), r.err());
+            assertFalse(Files.exists(state.resolve("runs")), command + " journaled nothing");
+            CliRun typo = CliRun.withEnv(env, command, runbook, confirm.get(command), "--state-dir", state.toString(),
+                    "--allow", "restart-after-change");
+            assertEquals(2, typo.exit(), typo.all());
+            assertTrue(typo.err().contains("cutover " + command + ": --allow names no lint: restart-after-change"),
+                    typo.err());
+        }
+        CliRun allowed = CliRun.withEnv(env, "plan", runbook, "--state-dir", state.toString(), "--allow",
+                "restart-after-truststore-change");
+        assertTrue(allowed.err().contains("allowed: "), allowed.all());
+        assertFalse(allowed.err().contains("nothing was run"), allowed.all());
+        assertTrue(Files.isDirectory(state.resolve("runs")), "the plan ran and was journaled: " + allowed.all());
+    }
+
     @ParameterizedTest
     @MethodSource("lintIds")
     void theSatisfyingRunbookIsValid(String id) {
@@ -121,12 +147,13 @@ class ChangeSafetyLintTest {
     }
 
     @Test
-    void aConditionThatIsFalseInThisEnvironmentDoesNotCountAsARestart() throws java.io.IOException {
+    void aConditionThatIsFalseInThisEnvironmentDoesNotCountAsARestart(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws java.io.IOException {
         String[] aws = {"--set", "app_health_url=http://localhost:8080/health", "--set", "truststore=/srv/app/t.p12",
             "--set", "current_ca_sha256=00", "--set", "ca_bundle=/srv/app/b.pem", "--set", "db_host=db",
             "--set", "platform=aws"};
         Path flagship = Path.of("..", "runbooks", "rds-ca-rotation.yaml");
-        Path undeclared = java.nio.file.Files.createTempFile("rds-ca-rotation-undeclared", ".yaml");
+        Path undeclared = dir.resolve("rds-ca-rotation-undeclared.yaml");
         java.nio.file.Files.writeString(undeclared, java.nio.file.Files.readString(flagship)
                 .replace("    restarts: payment-service\n", ""));
         CliRun r = CliRun.withEnv(Map.of(), concat(new String[] {"validate", undeclared.toString()}, aws));

@@ -12,20 +12,15 @@ record CliRun(int exit, String out, String err) {
         return withEnv(Map.of(), args);
     }
 
-    static synchronized CliRun withEnv(Map<String, String> extraEnv, String... args) {
+    /** The process's environment without NO_COLOR, plus {@code extraEnv}. */
+    static CliRun withEnv(Map<String, String> extraEnv, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        Map<String, String> saved = GlobalOptions.environment;
         Map<String, String> env = new HashMap<>(System.getenv());
         env.remove("NO_COLOR");
         env.putAll(extraEnv);
-        GlobalOptions.environment = env;
-        try {
-            int code = CutoverCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-            return new CliRun(code, out.toString(), err.toString());
-        } finally {
-            GlobalOptions.environment = saved;
-        }
+        int code = CutoverCli.execute(env, new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new CliRun(code, out.toString(), err.toString());
     }
 
     String all() {

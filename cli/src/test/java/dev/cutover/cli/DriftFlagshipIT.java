@@ -35,7 +35,7 @@ class DriftFlagshipIT {
         if (env != null) {
             env.close();
         }
-        DemoCommand.delete(work);
+        Trees.delete(work);
     }
 
     private static CliRun drift(String... extra) {

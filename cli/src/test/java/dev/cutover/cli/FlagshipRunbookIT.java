@@ -47,7 +47,7 @@ class FlagshipRunbookIT {
         if (env != null) {
             env.close();
         }
-        DemoCommand.delete(work);
+        Trees.delete(work);
     }
 
     private record Run(CliRun cli, List<JournalEvent> events, Path journal) {

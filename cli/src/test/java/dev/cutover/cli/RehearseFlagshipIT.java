@@ -46,7 +46,7 @@ class RehearseFlagshipIT {
         if (env != null) {
             env.close();
         }
-        DemoCommand.delete(work);
+        Trees.delete(work);
     }
 
     @Test

@@ -47,7 +47,7 @@ class ReportHtmlInChromiumTest {
         }
         return fail("headless Chromium is needed to check the HTML report and was not found (looked for $CHROMIUM, "
                 + "chromium, chromium-browser, google-chrome on the PATH). Install it: apt-get install -y chromium "
-                + "(.ci/run does this).");
+                + "(./test installs it when run as root).");
     }
 
     private String browser(Path profile, String... args) throws Exception {

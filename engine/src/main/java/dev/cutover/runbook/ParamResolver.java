@@ -1,6 +1,8 @@
 package dev.cutover.runbook;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cutover.plugin.PluginPath;
+import dev.cutover.plugin.SecretSourceRegistry;
 import dev.cutover.secrets.Masker;
 import dev.cutover.spi.InputType;
 import dev.cutover.spi.Secret;
@@ -16,7 +18,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 
 /**
  * Turns a runbook's declared params plus an environment file, {@code --set} values, {@code from:}
@@ -28,6 +29,17 @@ public final class ParamResolver {
     private final Masker masker;
     private final boolean fetchSecrets;
     private java.util.function.Function<String, String> prompt = name -> null;
+    private java.util.function.Supplier<SecretSourceRegistry> secretSources =
+            () -> SecretSourceRegistry.load(PluginPath.none());
+
+    /**
+     * Where {@code from:} schemes other than env and file are looked up (plugin jars included);
+     * cutover's own sources by default. Asked only when a runbook names such a scheme.
+     */
+    public ParamResolver withSecretSources(java.util.function.Supplier<SecretSourceRegistry> sources) {
+        this.secretSources = sources;
+        return this;
+    }
 
     /**
      * Asks for secrets that have no source (a no-echo prompt on a terminal); the function returns
@@ -263,10 +275,11 @@ public final class ParamResolver {
                         + e.getClass().getSimpleName() + ")");
             }
         }
-        SecretSource src = ServiceLoader.load(SecretSource.class).stream().map(ServiceLoader.Provider::get)
-                .filter(s -> s.scheme().equals(scheme)).findFirst()
+        SecretSourceRegistry registry = secretSources.get();
+        SecretSource src = registry.find(scheme)
                 .orElseThrow(() -> new IllegalArgumentException("no secret source '" + scheme
-                        + ":' is installed (known: env:, file:)"));
+                        + ":' is installed (known: env:, file:" + registry.schemes().stream().map(k -> ", " + k + ":")
+                        .collect(java.util.stream.Collectors.joining()) + ")"));
         if (!fetchSecrets) {
             return new Secret("unresolved");
         }

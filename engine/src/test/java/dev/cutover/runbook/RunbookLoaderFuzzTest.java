@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * Coverage-guided fuzzing of the runbook loader (Jazzer): whatever the bytes, the loader either
  * returns a runbook or throws its own {@link InvalidRunbookException}, and never hangs. Runs for a
- * short while in {@code mvn verify}; see docs/fuzzing.md for a longer run.
+ * short while with {@code -Pfuzz} (CI), replays its corpus as regression tests in every build; see docs/fuzzing.md.
  */
 class RunbookLoaderFuzzTest {
     private static final StepType EXEC = dev.cutover.testing.FakeStepTypes.change("test.exec", List.of(

@@ -1,11 +1,9 @@
-package dev.cutover.cli;
+package dev.cutover.demo;
 
-import dev.cutover.demo.AppHealth;
-import dev.cutover.demo.DemoEnvironment;
-import dev.cutover.demo.DemoException;
-import dev.cutover.demo.StateFingerprint;
+import dev.cutover.cli.CutoverCli;
+import dev.cutover.journal.Journal;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,28 +11,36 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 /**
  * {@code cutover demo}: the incident cutover exists for, on this machine. Starts a real PostgreSQL
  * with TLS (standing in for RDS) and a real Java payment service, then runs the flagship RDS CA
  * rotation runbook three times: a clean rotation, the incident (the app reads another truststore),
  * and a change whose validation fails and rolls back by itself.
+ *
+ * <p>It is its own artifact ({@code examples/demo/target/cutover-demo.jar}, started by the launcher's
+ * {@code ./cutover demo}) so that the product jar carries no PostgreSQL; it runs cutover's commands
+ * through {@link CutoverCli#execute(Map, PrintWriter, PrintWriter, String...)}, with the environment's
+ * secrets added to the environment variables those commands see.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "cutover demo", mixinStandardHelpOptions = true,
         description = "Start an embedded PostgreSQL with TLS and a payment service, then run the RDS CA rotation "
                 + "runbook: a clean rotation (SUCCEEDED), the incident (PREFLIGHT_FAILED, nothing changed) and a "
                 + "failed validation (ROLLED_BACK, healthy again). Exit 0 only if all three behave.")
-final class DemoCommand implements Callable<Integer> {
-    @Mixin
-    GlobalOptions global;
+public final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Where the demo's runs are kept (default: $CUTOVER_STATE_DIR, else ./.cutover).")
+    Path stateDir;
 
     @Option(names = "--keep", description = "Leave the environment running and print how to run the runbook by hand.")
     boolean keep;
@@ -45,6 +51,10 @@ final class DemoCommand implements Callable<Integer> {
     /** One scenario's result, for the table. */
     record Row(String name, String expected, String got, long ms, String runId, String journal, boolean ok,
                String proof) {
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new DemoCommand()).execute(args));
     }
 
     @Override
@@ -68,7 +78,7 @@ final class DemoCommand implements Callable<Integer> {
         try (InputStream in = DemoCommand.class.getResourceAsStream("runbooks/rds-ca-rotation.yaml")) {
             Files.copy(in, runbook);
         }
-        Path state = global.stateDirectory();
+        Path state = stateDirectory();
         List<Row> rows = new ArrayList<>();
         Path baseline = env.workDir().resolve("baselines/local.yaml");
         try {
@@ -86,7 +96,8 @@ final class DemoCommand implements Callable<Integer> {
         }
         printTable(out, rows);
         out.println();
-        out.println("The journals stay in " + state + ": './cutover runs' lists them, './cutover verify RUN' checks one.");
+        out.println("The journals stay in " + state + ": './cutover runs' lists them, './cutover verify RUN' "
+                + "checks one.");
         if (keep) {
             out.println();
             out.println("The environment is still running. Run the runbook by hand:");
@@ -101,7 +112,7 @@ final class DemoCommand implements Callable<Integer> {
             } catch (DemoException e) {
                 spec.commandLine().getErr().println("cutover demo: cleanup: " + e.getMessage());
             }
-            DemoCommand.delete(work);
+            DemoFiles.deleteTree(work);
         }
         out.flush();
         return rows.size() == 3 && rows.stream().allMatch(Row::ok) ? 0 : 1;
@@ -135,18 +146,25 @@ final class DemoCommand implements Callable<Integer> {
                         + (unchanged ? "nothing changed (DB cert and stores hash the same)" : "STATE CHANGED"));
     }
 
-    /** Runs another cutover command in-process with the environment's secrets, printing to the console. */
+    /** Runs another cutover command in this JVM with the environment's secrets, printing to the console. */
     private int cli(DemoEnvironment env, String... args) {
-        Map<String, String> saved = GlobalOptions.environment;
-        Map<String, String> vars = new HashMap<>(saved);
+        PrintWriter live = spec.commandLine().getOut();
+        return CutoverCli.execute(environment(env), live, new PrintWriter(live, true), args);
+    }
+
+    /** The process's environment variables plus the secrets the runbook reads with env:. */
+    private static Map<String, String> environment(DemoEnvironment env) {
+        Map<String, String> vars = new HashMap<>(System.getenv());
         vars.putAll(env.secretEnv());
-        GlobalOptions.environment = vars;
-        try {
-            PrintWriter live = spec.commandLine().getOut();
-            return CutoverCli.execute(live, new PrintWriter(live, true), args);
-        } finally {
-            GlobalOptions.environment = saved;
+        return vars;
+    }
+
+    private Path stateDirectory() {
+        if (stateDir != null) {
+            return stateDir.toAbsolutePath();
         }
+        String env = System.getenv("CUTOVER_STATE_DIR");
+        return (env != null && !env.isBlank() ? Path.of(env) : Path.of(".cutover")).toAbsolutePath();
     }
 
     private Row failedValidation(DemoEnvironment env, Path runbook, Path state) throws DemoException {
@@ -168,32 +186,32 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private Outcome run(DemoEnvironment env, Path runbook, Path state, String envName, String ticket) {
-        Map<String, String> saved = GlobalOptions.environment;
-        Map<String, String> vars = new HashMap<>(saved);
-        vars.putAll(env.secretEnv());
-        GlobalOptions.environment = vars;
-        StringWriter json = new StringWriter();
+        Set<Path> before = runs(state);
+        PrintWriter live = spec.commandLine().getOut();
         long t0 = System.nanoTime();
-        int code;
-        try {
-            PrintWriter live = spec.commandLine().getOut();
-            code = CutoverCli.execute(new PrintWriter(json), new PrintWriter(live, true), "run", runbook.toString(),
-                    "--env", envName, "--yes", "--state-dir", state.toString(), "--operator", "demo", "--ticket",
-                    ticket, "--output", "json");
-        } finally {
-            GlobalOptions.environment = saved;
-        }
+        int code = CutoverCli.execute(environment(env), live, new PrintWriter(live, true), "run", runbook.toString(),
+                "--env", envName, "--yes", "--state-dir", state.toString(), "--operator", "demo", "--ticket", ticket);
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        String runId = "-";
-        String journal = "-";
-        try {
-            var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toString());
-            runId = node.path("run_id").asText("-");
-            journal = node.path("journal").asText("-");
-        } catch (IOException | RuntimeException e) {
-            spec.commandLine().getErr().println(json);
+        // the run this invocation journaled: the one run directory that was not there before
+        List<Path> created = runs(state).stream().filter(p -> !before.contains(p)).toList();
+        if (created.size() != 1) {
+            return new Outcome(code, status(code), ms, "-", "-");
         }
-        return new Outcome(code, status(code), ms, runId, journal);
+        Path dir = created.get(0);
+        return new Outcome(code, status(code), ms, dir.getFileName().toString(),
+                dir.resolve(Journal.FILE_NAME).toString());
+    }
+
+    private static Set<Path> runs(Path state) {
+        Path runs = state.resolve("runs");
+        if (!Files.isDirectory(runs)) {
+            return Set.of();
+        }
+        try (Stream<Path> s = Files.list(runs)) {
+            return new HashSet<>(s.filter(Files::isDirectory).toList());
+        } catch (IOException e) {
+            return Set.of();
+        }
     }
 
     private void banner(String text) {
@@ -235,14 +253,4 @@ final class DemoCommand implements Callable<Integer> {
         };
     }
 
-    static void delete(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }
