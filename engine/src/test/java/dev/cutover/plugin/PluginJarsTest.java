@@ -36,11 +36,10 @@ class PluginJarsTest {
         Path src = Files.createDirectories(dir.resolve("src-" + name).resolve(pkg));
         Files.writeString(src.resolve("Check.java"), """
                 package %s;
-                public final class Check implements dev.cutover.spi.StepType {
+                public final class Check implements dev.cutover.spi.Check {
                     public String id() { return "%s"; }
                     public java.util.List<dev.cutover.spi.InputSpec> inputs() { return java.util.List.of(); }
-                    public boolean readOnly() { return true; }
-                    public dev.cutover.spi.StepResult apply(dev.cutover.spi.StepContext c, dev.cutover.spi.Intent i) {
+                    public dev.cutover.spi.StepResult check(dev.cutover.spi.StepContext c) {
                         return dev.cutover.spi.StepResult.done(java.util.Map.of());
                     }
                 }
@@ -91,7 +90,7 @@ class PluginJarsTest {
         StepTypeRegistry types = StepTypeRegistry.load(path);
         StepType t = types.find("acme.check").orElseThrow();
         assertEquals(jar, types.origin("acme.check").orElseThrow());
-        assertTrue(t.readOnly());
+        assertTrue(t.readOnly(java.util.Map.of()));
         SecretSourceRegistry secrets = SecretSourceRegistry.load(path);
         assertEquals(jar, secrets.origin("acme-vault").orElseThrow());
         assertEquals("v-db", secrets.find("acme-vault").orElseThrow().fetch("db").reveal());

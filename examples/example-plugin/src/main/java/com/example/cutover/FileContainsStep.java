@@ -2,12 +2,12 @@ package com.example.cutover;
 
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
-import dev.cutover.spi.Intent;
+import dev.cutover.spi.Check;
 import dev.cutover.spi.Plan;
 import dev.cutover.spi.StepContext;
 import dev.cutover.spi.StepFailedException;
 import dev.cutover.spi.StepResult;
-import dev.cutover.spi.StepType;
+import dev.cutover.spi.OutputSpec;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +20,7 @@ import java.util.Map;
  * {@code example.file-contains}: a read-only check that a text file holds a line containing some
  * text (a configuration value, a marker a deploy writes). The example plugin of docs/plugins.md.
  */
-public final class FileContainsStep implements StepType {
+public final class FileContainsStep implements Check {
 
     @Override
     public String id() {
@@ -40,8 +40,8 @@ public final class FileContainsStep implements StepType {
     }
 
     @Override
-    public boolean readOnly() {
-        return true;
+    public List<OutputSpec> outputs() {
+        return List.of(OutputSpec.integer("line", "the number of the first line that contains the text"));
     }
 
     @Override
@@ -51,7 +51,7 @@ public final class FileContainsStep implements StepType {
     }
 
     @Override
-    public StepResult apply(StepContext context, Intent intent) throws StepFailedException {
+    public StepResult check(StepContext context) throws StepFailedException {
         Path file = context.inputs().path("path");
         String text = context.inputs().string("text");
         List<String> lines;
