@@ -113,10 +113,17 @@ class FlagshipRunbookIT {
         assertEquals(1, r.cli().exit(), r.cli().all());
         assertEquals(List.of("step.failed:db-handshake-new-cert", "undo.succeeded:rotate-db-cert",
                 "undo.skipped:restart-app", "undo.succeeded:trust-target-ca",
-                "step.succeeded:restart-app-after-restore", "step.succeeded:db-handshake-new-cert",
+                "step.succeeded:restart-app-after-restore",
+                // re-validation: every preflight check again (their facts must match those before the change),
+                // then the health check; never db-handshake-new-cert's check of the new state
+                "step.succeeded:bundle-has-target-ca", "step.succeeded:app-uses-this-truststore",
+                "step.succeeded:truststore-matches-baseline", "step.succeeded:truststore-verifies-db-today",
+                "step.succeeded:db-ssl-on", "step.succeeded:app-healthy", "step.succeeded:backup-space",
                 "step.succeeded:app-healthy-new-connection"),
                 r.trace("step.failed", "undo.succeeded", "undo.skipped", "step.succeeded").stream()
                         .dropWhile(s -> !s.equals("step.failed:db-handshake-new-cert")).toList());
+        assertEquals(true, r.events().stream().filter(e -> e.event().equals("revalidation.finished")).findFirst()
+                .orElseThrow().data().get("proven"), "re-validation proved the system back");
         StateFingerprint after = env.stateFingerprint();
         assertEquals(before.dbServerCertSha256(), after.dbServerCertSha256());
         assertEquals(before.truststoreSha256(), after.truststoreSha256());

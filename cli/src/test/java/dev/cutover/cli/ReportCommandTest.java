@@ -34,6 +34,7 @@ class ReportCommandTest {
                 + TraceRunbooks.step("restart-app", "restart", 0, "    no_undo: the rollback section restarts again\n")
                 + "validate:\n" + TraceRunbooks.check("healthy", "healthy", validateExit)
                 .replace("      readonly: true\n", "      readonly: true\n") + "    retry: { attempts: 2, delay: 10ms }\n"
+                + "    revalidate: true\n"
                 + "rollback:\n" + TraceRunbooks.step("restart-again", "restart-again", 0, null);
     }
 
@@ -96,7 +97,7 @@ class ReportCommandTest {
         assertEquals(List.of("started", "preflight/reachable ok", "steps/import-ca ok", "steps/restart-app ok",
                 "validate/healthy failed, retrying", "validate/healthy failed", "undo/rollback started",
                 "undo/restart-app kept (no undo)", "undo/import-ca undone", "rollback/restart-again ok",
-                "revalidate/healthy ok", "undo/rolled back", "ROLLED_BACK"), trace(n));
+                "revalidate/reachable ok", "revalidate/healthy ok", "undo/rolled back", "ROLLED_BACK"), trace(n));
         assertEquals("passed", n.at("/rollback/revalidation").asText());
         assertEquals("[\"restart-app\",\"import-ca\"]", n.at("/rollback/undo_order").toString());
         assertEquals(2, n.at("/timeline/5/attempt").asInt());

@@ -87,7 +87,7 @@ class ReportHtmlInChromiumTest {
         }
         assertEquals(List.of("preflight/reachable ok", "steps/import-ca ok", "steps/restart-app ok",
                 "validate/healthy failed, retrying", "validate/healthy failed", "undo/import-ca undone",
-                "rollback/restart-again ok", "revalidate/healthy ok"), seen);
+                "rollback/restart-again ok", "revalidate/reachable ok", "revalidate/healthy ok"), seen);
         assertEquals(json.get("spans").size(), seen.size());
         assertTrue(dom.contains("ROLLED_BACK (exit 1)"), "final status");
         assertTrue(dom.contains("<th>Operator</th><td>alice</td>"), "operator");

@@ -28,6 +28,7 @@ final class AuditSummary {
         List<String> kept = new ArrayList<>();
         List<String> revalidation = new ArrayList<>();
         boolean revalidationFailed = false;
+        boolean nothingChecked = false;
         List<String> approvals = new ArrayList<>();
         boolean rollback = false;
         for (JournalEvent e : events) {
@@ -69,13 +70,16 @@ final class AuditSummary {
                 revalidationFailed |= failed;
                 revalidation.add(e.step() + ": " + (failed ? "FAILED" + (e.dataString("error") == null ? ""
                         : " (" + e.dataString("error") + ")") : e.event().substring("step.".length())));
-            } else if (e.event().startsWith("revalidation.")) {
-                revalidation.add(e.event() + ": " + TimelineBuilder.join(List.of(String.valueOf(e.data().get("ok")),
-                        String.valueOf(e.data().getOrDefault("message", "")))));
-                revalidationFailed |= Boolean.FALSE.equals(e.data().get("ok"));
+            } else if (e.event().equals("revalidation.finished")) {
+                // the engine's verdict: preflight facts compared with those before the change, health checks run
+                revalidation.add(String.valueOf(e.data().getOrDefault("summary", "")));
+                boolean proven = Boolean.TRUE.equals(e.data().get("proven"));
+                revalidationFailed |= !proven;
+                nothingChecked |= e.data().get("checked") instanceof Number n && n.intValue() == 0;
             }
         }
-        String verdict = !rollback ? null : revalidation.isEmpty() ? "checked nothing: no re-validation is recorded"
+        String verdict = !rollback ? null : revalidation.isEmpty() || nothingChecked
+                ? "checked nothing: re-validation ran no check; the system was NOT proved back"
                 : revalidationFailed ? "FAILED: the system was NOT proved back" : "passed: every re-validation check "
                 + "the journal records passed";
         return new RunReport.Summary(changed, failedChanges, undone, undoFailed, kept, verdict, revalidation,

@@ -76,10 +76,15 @@ final class TimelineBuilder {
                 revalidationFailed |= e.event().equals("step.failed") && !Boolean.TRUE.equals(e.data().get("will_retry"));
             }
         }
+        // journals since re-validation compares facts record its verdict; older ones only their checks' outcomes
+        JournalEvent verdict = RunReport.firstOf(events, "revalidation.finished");
+        String revalidation = verdict != null
+                ? Boolean.TRUE.equals(verdict.data().get("proven")) ? "passed"
+                : Integer.valueOf(0).equals(number(verdict.data().get("checked"))) ? "checked nothing" : "failed"
+                : !anyRevalidation ? "not run" : revalidationFailed ? "failed" : "passed";
         return new RunReport.Rollback(started.dataString("reason"), strings(started.data().get("undo_order")),
                 finished == null ? null : finished.data().get("ok") instanceof Boolean b ? b : null,
-                finished == null ? List.of() : strings(finished.data().get("manual_actions")),
-                !anyRevalidation ? "not run" : revalidationFailed ? "failed" : "passed");
+                finished == null ? List.of() : strings(finished.data().get("manual_actions")), revalidation);
     }
 
     private void build() {
@@ -270,6 +275,10 @@ final class TimelineBuilder {
         return k.contains("fingerprint") || k.contains("sha256") || k.matches("(.*[_.])?ca([_.].*)?")
                 || k.contains("subject") || k.contains("alias") || k.contains("serial") || k.contains("expir")
                 || k.contains("not_after");
+    }
+
+    private static Integer number(Object o) {
+        return o instanceof Number n ? n.intValue() : null;
     }
 
     static String join(List<String> parts) {
