@@ -154,7 +154,9 @@ public final class Engine {
         h.put("runbook", rb.name());
         h.put("runbook_file", rb.file() == null ? null : rb.file().toString());
         h.put("runbook_sha256", rb.sha256());
-        h.put("params", params);
+        // recorded exactly (resume and a later rollback resolve the run's params from here): a path that
+        // contains a word equal to a secret stays that path; secret params themselves are recorded as ***
+        h.put("params", new dev.cutover.journal.Verbatim(RecordedValues.secretsMasked(params)));
         h.put("environment", o.environment());
         h.put("operator", o.operator());
         h.put("os_user", dev.cutover.journal.OsIdentity.user()); // who really ran it, beside --operator

@@ -46,6 +46,24 @@ final class RecordedValues {
         return (Map<String, Object>) encode(resolved, raw);
     }
 
+    /** {@code value} with every {@link Secret} replaced by {@code ***} and nothing else changed. */
+    static Object secretsMasked(Object value) {
+        if (value instanceof Secret) {
+            return Secret.MASK;
+        }
+        if (value instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            m.forEach((k, v) -> out.put(String.valueOf(k), secretsMasked(v)));
+            return out;
+        }
+        if (value instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(l.size());
+            l.forEach(v -> out.add(secretsMasked(v)));
+            return out;
+        }
+        return value;
+    }
+
     /** The recorded values with each secret reference resolved by {@code current}. */
     static Object decode(Object recorded, Interpolator current) throws StepFailedException {
         if (recorded instanceof Map<?, ?> m) {

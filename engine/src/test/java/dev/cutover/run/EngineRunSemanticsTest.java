@@ -259,4 +259,46 @@ class EngineRunSemanticsTest {
         assertTrue(e.getMessage().contains("step 'nope'"), e.getMessage());
         assertTrue(e.getMessage().contains("run.host"), e.getMessage());
     }
+
+    @Test
+    void maskingNeverRewritesTheRecordedValuesThatALaterRollbackUses() throws Exception {
+        String where = dir.resolve("payments").toString();
+        Path file = dir.resolve("masked.yaml");
+        Files.writeString(file, """
+                apiVersion: cutover/v1
+                name: masked
+                params:
+                  token: { type: secret, from: "env:TOKEN" }
+                  dir:   { type: path, required: true }
+                steps:
+                  - id: put
+                    uses: mem.put
+                    with: { key: "${params.dir}", value: "v" }
+                    undo: { uses: mem.put, with: { key: "${params.dir}" } }
+                """);
+        Runbook rb = new RunbookLoader(sys.registry()).load(file);
+        Masker masker = new Masker();
+        Map<String, String> env = Map.of("TOKEN", "payments");
+        Map<String, Object> params = new ParamResolver(env, masker, true).resolve(rb, null, Map.of("dir", where));
+        RunOptions options = RunOptions.builder(dir.resolve("state")).operator("tester").environmentVariables(env)
+                .build();
+        RunOutcome o = new Engine(sys.registry()).run(rb, params, options, masker, RunListener.NONE, new Abort());
+        assertEquals(RunStatus.SUCCEEDED, o.status());
+        assertEquals("v", sys.values.get(where));
+        List<JournalEvent> events = events(o);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> recorded = (Map<String, Object>) events.get(0).data().get("params");
+        assertEquals(where, recorded.get("dir"), "a path containing a word equal to a secret is recorded as it is");
+        assertEquals("***", recorded.get("token"));
+        JournalEvent intent = events.stream().filter(e -> e.event().equals("step.intent")).findFirst().orElseThrow();
+        assertEquals(Map.of("key", where), intent.data().get("undo_inputs"));
+        assertFalse(java.nio.file.Files.readString(o.journal()).contains("\"payments\""), "the secret itself is not");
+
+        Masker again = new Masker();
+        Map<String, Object> resolvedAgain = new ParamResolver(env, again, true).resolveRecorded(rb, recorded);
+        RunOutcome back = new Recovery(sys.registry()).rollback(o.runDirectory(), rb, resolvedAgain, options, again,
+                RunListener.NONE, new Abort(), "test", false);
+        assertEquals(RunStatus.ROLLED_BACK, back.status(), back.manualActions().toString());
+        assertNull(sys.values.get(where), "the undo used the recorded path, not '.../***'");
+    }
 }
