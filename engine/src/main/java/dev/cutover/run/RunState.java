@@ -254,6 +254,11 @@ final class RunState {
             rc().journal().append(EventType.STEP_PLANNED, step.id(), section.key(), null, data);
             rc().listener().planned(section.key(), step.id(), rc().masker().mask(plan.summary()),
                     plan.changes().stream().map(rc().masker()::mask).toList());
+            // later steps' plans read this step's declared outputs as placeholders ("<backup of step 'x'>")
+            Map<String, Object> placeholders = new LinkedHashMap<>();
+            type.outputs().forEach(out -> placeholders.put(out.name(), "<" + out.name() + " of step '" + step.id()
+                    + "'>"));
+            outputs.putIfAbsent(step.id(), placeholders);
             outcomes.add(new StepOutcome(step.id(), section.key(), StepStatus.PLANNED, 0, 0,
                     rc().masker().mask(plan.summary()), Map.of()));
         }
