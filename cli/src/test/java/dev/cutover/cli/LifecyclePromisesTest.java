@@ -185,4 +185,22 @@ class LifecyclePromisesTest {
             assertFalse(Files.exists(marker), command + " must not run anything");
         }
     }
+
+    @Test
+    void planShowsWhereALaterStepReadsAnEarlierStepsDeclaredOutput() throws Exception {
+        Path rb = runbook("outputs.yaml", """
+                steps:
+                  - id: make-version
+                    uses: shell.exec
+                    with: { command: [echo, "2.1"] }
+                    no_undo: test
+                  - id: use-version
+                    uses: shell.exec
+                    with: { command: [echo, "deploying ${steps.make-version.outputs.stdout}"] }
+                    no_undo: test
+                """);
+        CliRun r = cutover("plan", rb.toString());
+        assertEquals(0, r.exit(), r.all());
+        assertTrue(r.out().contains("deploying <stdout of step 'make-version'>"), r.out());
+    }
 }
