@@ -81,7 +81,7 @@ class RunbookLinterTest {
                 steps:
                   - id: backup
                     uses: shell.exec
-                    when: "steps['x'] != null"
+                    when: "run.id != 'x'"
                     with: { command: [cp, /a, /a.bak] }
                     no_undo: "harmless"
                   - id: change
@@ -91,7 +91,7 @@ class RunbookLinterTest {
                     undo: { uses: shell.exec, with: { command: [cp, "${steps.backup.outputs.stdout}", /a] } }
                 """;
         assertEquals(List.of("rollback-uses-unrun-outputs [backup, change]"), lint(yaml.replace("    WHEN\n", ""), Map.of()));
-        assertEquals(List.of(), lint(yaml.replace("WHEN", "when: \"steps['x'] != null\""), Map.of()));
+        assertEquals(List.of(), lint(yaml.replace("WHEN", "when: \"run.id != 'x'\""), Map.of()));
     }
 
     @Test
