@@ -17,7 +17,7 @@ class ShellDeclaredOutputsTest {
         DeclaredOutputs.assertMatch(type, StepTestKit.of(type).with("command", List.of("echo", "{\"version\": 2}"))
                 .with("parse", "json").apply(), "stopped_leftovers");
         DeclaredOutputs.assertMatch(type, StepTestKit.of(type).stepId("leaves-one").with("command",
-                List.of("sh", "-c", "sleep 30 & echo started")).apply(), "json");
+                List.of("sh", "-c", "sleep 30 >/dev/null 2>&1 & echo started")).apply(), "json");
     }
 
     @Test
