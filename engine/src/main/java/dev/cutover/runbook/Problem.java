@@ -24,6 +24,6 @@ public record Problem(Location location, String stepId, String message, String h
         if (!hint.isEmpty()) {
             sb.append(" -> ").append(hint);
         }
-        return sb.toString();
+        return dev.cutover.report.Printable.text(sb.toString());
     }
 }
