@@ -193,6 +193,9 @@ final class DriftCommand implements Callable<Integer> {
     }
 
     private String checkCount(int n) {
+        if (!envs.stream().allMatch(RunbookOptions::isEnvironmentName)) {
+            return RunbookOptions.NOT_A_NAME + "; use --env-file PATH for a file elsewhere";
+        }
         if (save && baseline == null) {
             return "--save needs --baseline FILE";
         }

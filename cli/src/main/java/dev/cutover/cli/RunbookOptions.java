@@ -46,14 +46,21 @@ public final class RunbookOptions {
             return envFile;
         }
         if (env != null) {
-            if (!ENV_NAME.matcher(env).matches() || env.contains("..")) {
-                throw invalid("--env takes an environment name (letters, digits, '.', '_', '-'; no '..'), not a path",
-                        "to read a file elsewhere, use --env-file PATH");
+            if (!isEnvironmentName(env)) {
+                throw invalid(NOT_A_NAME, "to read a file elsewhere, use --env-file PATH");
             }
             Path dir = runbook.toAbsolutePath().getParent();
             return dir.resolve("environments").resolve(env + ".yaml");
         }
         return null;
+    }
+
+    static final String NOT_A_NAME = "--env takes an environment name (letters, digits, '.', '_', '-'; no '..'), "
+            + "not a path";
+
+    /** Whether {@code --env} was given a name (environments/NAME.yaml), not a path. */
+    static boolean isEnvironmentName(String name) {
+        return ENV_NAME.matcher(name).matches() && !name.contains("..");
     }
 
     private static InvalidRunbookException invalid(String message, String hint) {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -80,15 +81,89 @@ class HostileInputTest {
     }
 
     @Test
-    void aSingleValueOfNearlyFourMebibytesIsCheckedInOnePass() throws IOException {
-        String value = "a".repeat(4 * 1024 * 1024 - OK.length() - 100);
-        Path rb = write("one-value.yaml", OK + "description: \"" + value + "\"\n");
+    void aVeryLongLineIsRefusedWithItsLineNumber() throws IOException {
+        String value = "a".repeat(3 * 1024 * 1024);
+        Path rb = write("one-line.yaml", OK + "description: \"" + value + "\"\n");
+        assertRefused(cli("validate", rb.toString()), "one-line.yaml:10:65537: line 10 is longer than 64 KiB");
+    }
+
+    @Test
+    void aValueOfNearlyFourMebibytesOverManyLinesIsChecked() throws IOException {
+        String line = "a".repeat(1000);
+        StringBuilder folded = new StringBuilder("description: >\n");
+        while (folded.length() < 4 * 1024 * 1024 - OK.length() - 2000) {
+            folded.append("  ").append(line).append('\n');
+        }
+        Path rb = write("folded.yaml", OK + folded);
         CliRun r = cli("validate", rb.toString());
         assertEquals(0, r.exit(), r.err());
-        Path ref = write("one-ref.yaml", OK.replace("[true]", "[echo, \"" + "${params.v}".repeat(300_000) + "\"]"));
-        CliRun refs = cli("validate", ref.toString(), "--allow", "shell-interpolation");
-        assertTrue(refs.exit() == 0 || refs.exit() == 2, refs.all());
-        assertNoStackTrace(refs);
+        StringBuilder refs = new StringBuilder("description: >\n");
+        while (refs.length() < 3 * 1024 * 1024) {
+            refs.append("  ").append("${params.v ".repeat(80)).append('\n');
+        }
+        Path unclosed = write("unclosed.yaml", OK + refs);
+        CliRun u = cli("validate", unclosed.toString());
+        assertEquals(0, u.exit(), u.all());
+    }
+
+    @Test
+    void aConditionNestedTooDeeplyIsAProblemNotAStackOverflow() throws IOException {
+        Path rb = write("when.yaml", OK.replace("    no_undo:", "    when: \"" + "(".repeat(3000) + "true"
+                + ")".repeat(3000) + "\"\n    no_undo:"));
+        assertRefused(cli("validate", rb.toString()), "condition does not parse: it is longer than 4096 characters");
+        Path deep = write("when-deep.yaml", OK.replace("    no_undo:", "    when: \"" + "(".repeat(500) + "true"
+                + ")".repeat(500) + "\"\n    no_undo:"));
+        assertRefused(cli("validate", deep.toString()), "it nests brackets more than 64 deep");
+    }
+
+    @Test
+    void yamlAliasesAndAnchorsAreRefusedWithTheirPosition() throws IOException {
+        Path rb = write("alias.yaml", """
+                apiVersion: cutover/v1
+                name: alias
+                steps:
+                  - id: backup
+                    uses: shell.exec
+                    with: { command: &restore [sh, -c, 'cp app.conf.bak app.conf'] }
+                    undo: { uses: shell.exec, with: { command: *restore } }
+                """);
+        CliRun r = cli("validate", rb.toString());
+        assertTrue(r.err().startsWith("2 problems"), "only the anchor and the alias: " + r.err());
+        assertRefused(r, "alias.yaml:6:22: YAML anchor '&restore' is not supported in a runbook");
+        assertTrue(r.err().contains("alias.yaml:7:48: YAML alias '*restore' is not supported in a runbook"), r.err());
+        Path scalar = write("scalar-alias.yaml", """
+                apiVersion: cutover/v1
+                name: alias
+                params:
+                  cmd: { type: string, default: &c restore }
+                steps:
+                  - id: undo-me
+                    uses: shell.exec
+                    with: { command: [sh, -c, *c] }
+                    no_undo: "x"
+                """);
+        assertRefused(cli("validate", scalar.toString()), "YAML alias '*c' is not supported");
+        Path env = write("env-alias.yaml", "v: &x one\nw: *x\n");
+        assertRefused(cli("validate", write("ok.yaml", OK).toString(), "--env-file", env.toString()),
+                "YAML alias '*x' is not supported");
+    }
+
+    @Test
+    void envTakesANameNotAPath() throws IOException {
+        Path rb = write("ok.yaml", OK);
+        Path outside = write("outside.yaml", "v: from-outside\n");
+        Files.createDirectories(dir.resolve("environments"));
+        write("environments/prod.yaml", "v: prod\n");
+        for (String bad : List.of("../outside", "../../etc/passwd", "/tmp/x", "a/b", "..", "prod/../prod", "")) {
+            assertRefused(cli("validate", rb.toString(), "--env", bad), "--env takes an environment name");
+        }
+        assertEquals(0, cli("validate", rb.toString(), "--env", "prod").exit());
+        assertEquals(0, cli("validate", rb.toString(), "--env-file", outside.toString()).exit());
+        assertRefused(cli("validate", rb.toString(), "--env", "prod", "--env-file", outside.toString()),
+                "--env and --env-file were both given");
+        CliRun drift = cli("drift", rb.toString(), "--env", "../outside", "--env", "prod");
+        assertEquals(2, drift.exit(), drift.all());
+        assertTrue(drift.err().contains("--env takes an environment name"), drift.err());
     }
 
     @Test

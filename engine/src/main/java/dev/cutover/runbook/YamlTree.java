@@ -57,12 +57,15 @@ final class YamlTree {
                         "start with 'apiVersion: cutover/v1'"));
                 return new YamlTree(file, null, values, keys);
             }
+            int before = problems.size();
             JsonNode root = read(p, file, "", values, keys, problems);
             if (p.nextToken() != null) {
                 problems.add(new Problem(loc(file, p.currentTokenLocation()), null,
                         "more than one YAML document in the file", "keep one document per file"));
             }
-            return new YamlTree(file, root, values, keys);
+            boolean refused = problems.subList(before, problems.size()).stream()
+                    .anyMatch(x -> x.message().startsWith("YAML a"));
+            return new YamlTree(file, refused ? null : root, values, keys); // nothing is checked past an alias
         } catch (JsonProcessingException e) {
             JsonLocation l = e.getLocation();
             String msg = e.getOriginalMessage().split("\n")[0];
