@@ -208,6 +208,14 @@ class HostileInputTest {
         CliRun m = cli("validate", maps.toString());
         assertEquals(2, m.exit(), m.all());
         assertNoStackTrace(m);
+        StringBuilder block = new StringBuilder(OK + "description:\n");
+        for (int i = 0; i < 2000; i++) {
+            block.append(" ".repeat(i + 2)).append("a:\n");
+        }
+        Path indented = write("deep-block.yaml", block.append(" ".repeat(2002)).append("1\n").toString());
+        CliRun b = cli("validate", indented.toString());
+        assertRefused(b, "the document nests more than 1000 levels deep");
+        assertTrue(b.err().matches("(?s).*deep-block\\.yaml:10\\d\\d:\\d+: .*"), "names the line: " + b.err());
     }
 
     @Test

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -66,6 +68,10 @@ final class YamlTree {
             boolean refused = problems.subList(before, problems.size()).stream()
                     .anyMatch(x -> x.message().startsWith("YAML a"));
             return new YamlTree(file, refused ? null : root, values, keys); // nothing is checked past an alias
+        } catch (StreamConstraintsException e) {
+            problems.add(new Problem(deepest(file, values), null, "the document nests more than "
+                    + StreamReadConstraints.DEFAULT_MAX_DEPTH + " levels deep", "flatten it; a runbook needs a few levels"));
+            return new YamlTree(file, null, values, keys);
         } catch (JsonProcessingException e) {
             JsonLocation l = e.getLocation();
             String msg = e.getOriginalMessage().split("\n")[0];
@@ -96,6 +102,13 @@ final class YamlTree {
             }
         }
         return null;
+    }
+
+    /** The location of the deepest value read so far (where a nesting limit was hit). */
+    private static Location deepest(Path file, Map<String, Location> values) {
+        return values.entrySet().stream().max(java.util.Comparator.comparingLong(
+                        (Map.Entry<String, Location> e) -> e.getKey().chars().filter(c -> c == '/').count())
+                .thenComparingInt(e -> e.getValue().line())).map(Map.Entry::getValue).orElse(Location.unknown(file));
     }
 
     /** SnakeYAML's own limits, set to match the size limit on input files (its default is 3 MB). */
