@@ -1,11 +1,15 @@
 package dev.cutover.secrets;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -18,16 +22,52 @@ final class SecretForms {
     private SecretForms() {
     }
 
+    /**
+     * Longer secrets (a private key, a certificate bundle) get the whole-string forms instead of one
+     * group per character: a regular expression that long overflows the stack when it is compiled.
+     */
+    static final int PER_CHARACTER_LIMIT = 256;
+
     /** The pattern for one secret; base64 runs shorter than {@code minBase64} are left out. */
     static Pattern pattern(String secret, int minBase64) {
-        StringBuilder re = new StringBuilder();
-        secret.codePoints().forEach(cp -> re.append(character(cp)));
         List<String> alternatives = new ArrayList<>();
-        alternatives.add(re.toString());
+        if (secret.length() <= PER_CHARACTER_LIMIT) {
+            StringBuilder re = new StringBuilder();
+            secret.codePoints().forEach(cp -> re.append(character(cp)));
+            alternatives.add(re.toString());
+        } else {
+            for (String form : wholeForms(secret)) {
+                alternatives.add(Pattern.quote(form));
+            }
+        }
         for (String b : base64Runs(secret.getBytes(StandardCharsets.UTF_8), minBase64)) {
             alternatives.add(Pattern.quote(b));
         }
         return Pattern.compile(String.join("|", alternatives));
+    }
+
+    /** The usual encodings of a whole secret: as is, JSON-escaped, URL-encoded (either hex case, + or %20). */
+    static Set<String> wholeForms(String secret) {
+        Set<String> out = new LinkedHashSet<>();
+        out.add(secret);
+        String json = new String(JsonStringEncoder.getInstance().quoteAsString(secret));
+        out.add(json);
+        out.add(json.replace("/", "\\/"));
+        String plus = URLEncoder.encode(secret, StandardCharsets.UTF_8);
+        for (String u : List.of(plus, plus.replace("+", "%20"))) {
+            out.add(u);
+            out.add(lowerHex(u));
+        }
+        return out;
+    }
+
+    private static String lowerHex(String urlEncoded) {
+        Matcher m = Pattern.compile("%[0-9A-F]{2}").matcher(urlEncoded);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(sb, m.group().toLowerCase(java.util.Locale.ROOT));
+        }
+        return m.appendTail(sb).toString();
     }
 
     /** One code point in any of its textual encodings. */

@@ -77,6 +77,27 @@ class MaskerTest {
     }
 
     @Test
+    void masksALongSecretSuchAsAPrivateKeyAsIsAndJsonEscaped() throws Exception {
+        StringBuilder pem = new StringBuilder("-----BEGIN PRIVATE KEY-----\n");
+        java.util.Random r = new java.util.Random(7);
+        for (int line = 0; line < 40; line++) {
+            for (int i = 0; i < 64; i++) {
+                pem.append((char) ('A' + r.nextInt(26)));
+            }
+            pem.append('\n');
+        }
+        String key = pem.append("-----END PRIVATE KEY-----\n").toString();
+        Masker m = new Masker();
+        m.register(key); // a per-character pattern this long overflowed the stack when compiled
+        assertEquals("a *** b", m.mask("a " + key + " b"));
+        String json = new ObjectMapper().writeValueAsString(key);
+        assertEquals("{\"k\": ***}", m.mask("{\"k\": \"" + json.substring(1, json.length() - 1) + "\"}")
+                .replace("\"***\"", "***"));
+        String b64 = Base64.getEncoder().encodeToString(key.getBytes(StandardCharsets.UTF_8));
+        assertTrue(m.mask(b64).contains("***"));
+    }
+
+    @Test
     void leavesOrdinaryTextAlone() {
         Masker m = masker();
         for (String s : List.of("Password accepted", "ss w0rd", "x/y+z", "[12 bytes cut]ordinary...", "{\"a\": 1}",
