@@ -21,8 +21,8 @@ public final class CommandLines {
             + "|storepass|keypass|srcstorepass|deststorepass|srckeypass|destkeypass";
     /** A name that says it holds a credential. */
     private static final Pattern SENSITIVE_NAME = Pattern.compile("(?i)[\\w.-]*(?:" + WORDS + ")[\\w.-]*");
-    /** {@code name=value} inside a longer text (a script, a URL query, a JVM option). */
-    private static final Pattern ASSIGNMENT = Pattern.compile("(?i)([\\w.-]*(?:" + WORDS + ")[\\w.-]*)(\\s*[=:]\\s*)"
+    /** {@code name=value} inside a longer text (a script, a URL query, a JVM option); names start at a boundary, so one pass. */
+    private static final Pattern ASSIGNMENT = Pattern.compile("(?i)((?<![\\w.-])[\\w.-]*(?:" + WORDS + ")[\\w.-]*)(\\s*[=:]\\s*)"
             + "(\"[^\"]*\"|'[^']*'|[^\\s&;,'\"]+)");
     /** {@code --password VALUE} inside a longer text. */
     private static final Pattern OPTION_SPACE = Pattern.compile("(?i)((?:^|\\s)--?[\\w.-]*(?:" + WORDS

@@ -103,7 +103,7 @@ public final class Masker {
             return false;
         }
         for (Form f : forms) {
-            if (value.equals(f.secret())) {
+            if (value.equals(f.secret()) && f.secret().length() >= MIN_SUBSTRING) {
                 return true;
             }
             if (f.pattern() != null && f.secret().length() >= minLength && f.pattern().matcher(value).find()) {

@@ -30,6 +30,12 @@ class CommandLinesTest {
     }
 
     @Test
+    void aLongOutputWithoutBoundariesIsScannedInOnePass() {
+        String word = "a".repeat(200_000);
+        assertEquals(word + " password=***", CommandLines.mask(word + " password=x"));
+    }
+
+    @Test
     void leavesOrdinaryOptionsAlone() {
         List<String> argv = List.of("java", "-Xmx512m", "-Dserver.port=8080", "--name", "payments", "-cp", "a.jar");
         assertEquals(argv, CommandLines.maskArguments(argv));
