@@ -107,6 +107,16 @@ class HostileInputTest {
     }
 
     @Test
+    void aProblemQuotesAMegabyteValueOnlyInPart() throws IOException {
+        String digits = String.join("\\\n      ", java.util.Collections.nCopies(1500, "1".repeat(1000)));
+        Path rb = write("timeout.yaml", OK.replace("    no_undo:", "    timeout: \"" + digits + "x\"\n    no_undo:"));
+        CliRun r = cli("validate", rb.toString());
+        assertRefused(r, "is not valid for timeout");
+        assertTrue(r.err().length() < 5_000, "shortened: " + r.err().length() + " characters");
+        assertTrue(r.err().contains("more characters)"), r.err().substring(0, 1000));
+    }
+
+    @Test
     void aConditionNestedTooDeeplyIsAProblemNotAStackOverflow() throws IOException {
         Path rb = write("when.yaml", OK.replace("    no_undo:", "    when: \"" + "(".repeat(3000) + "true"
                 + ")".repeat(3000) + "\"\n    no_undo:"));
