@@ -113,7 +113,7 @@ class HostileInputTest {
         CliRun r = cli("validate", rb.toString());
         assertRefused(r, "is not valid for timeout");
         assertTrue(r.err().length() < 5_000, "shortened: " + r.err().length() + " characters");
-        assertTrue(r.err().contains("more characters)"), r.err().substring(0, 1000));
+        assertTrue(r.err().contains("more characters) ..."), r.err());
     }
 
     @Test
