@@ -4,6 +4,7 @@ import dev.cutover.run.RunListener;
 import dev.cutover.run.RunOutcome;
 import dev.cutover.run.StepOutcome;
 import dev.cutover.run.StepStatus;
+import dev.cutover.report.Printable;
 import dev.cutover.spi.Durations;
 
 import java.io.PrintWriter;
@@ -79,15 +80,16 @@ final class Console implements RunListener {
     @Override
     public void note(String stepId, String message) {
         endPending();
-        out.println("         " + stepId + ": " + message);
+        out.println("         " + stepId + ": " + indent(Printable.text(message)));
         out.flush();
     }
 
     @Override
     public void planned(String section, String stepId, String summary, List<String> changes) {
-        out.println("  " + paint("[plan]", "\u001b[36m") + " " + String.format("%-28s", stepId) + "  " + summary);
+        out.println("  " + paint("[plan]", "\u001b[36m") + " " + String.format("%-28s", stepId) + "  "
+                + Printable.line(summary));
         for (String c : changes) {
-            out.println("           " + c);
+            out.println("           " + indent(Printable.text(c)));
         }
         out.flush();
     }
@@ -103,7 +105,8 @@ final class Console implements RunListener {
         long ms = Duration.between(o.started(), o.finished()).toMillis();
         out.println();
         out.println(paint(o.status().name(), color) + " (exit " + o.exitCode() + ") in "
-                + Durations.format(Duration.ofMillis(ms)) + (o.reason().isEmpty() ? "" : ": " + o.reason()));
+                + Durations.format(Duration.ofMillis(ms)) + (o.reason().isEmpty() ? "" : ": "
+                + indent(Printable.text(o.reason()))));
         if (!o.revalidation().isEmpty()) {
             boolean proven = o.revalidation().startsWith("proven");
             out.println((proven ? "re-validation: " : paint("re-validation: ", "\u001b[31;1m")) + o.revalidation());
@@ -111,7 +114,7 @@ final class Console implements RunListener {
         if (!o.manualActions().isEmpty()) {
             out.println(paint("MANUAL ACTION REQUIRED — the system may not be in its original state:", "\u001b[31;1m"));
             for (String a : o.manualActions()) {
-                out.println("  - " + a);
+                out.println("  - " + indent(Printable.text(a)));
             }
         }
         out.println("journal: " + o.journal());
@@ -129,9 +132,16 @@ final class Console implements RunListener {
         return color ? code + s + RESET : s;
     }
 
-    private static String firstLine(String s) {
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl) + " ...";
+    /** The first line of a step's message, with control characters made visible. */
+    static String firstLine(String s) {
+        String t = s.replace("\r\n", "\n");
+        int nl = t.indexOf('\n');
+        return Printable.line(nl < 0 ? t : t.substring(0, nl)) + (nl < 0 ? "" : " ...");
+    }
+
+    /** Later lines of a multi-line text indented, so they cannot pass for cutover's own lines. */
+    private static String indent(String s) {
+        return s.replace("\n", "\n           ");
     }
 
     static boolean anyFailed(List<StepOutcome> steps) {

@@ -158,7 +158,7 @@ final class DriftCommand implements Callable<Integer> {
     private int saveBaseline(Runbook rb, EnvironmentFacts f, PrintWriter out, PrintWriter err) {
         if (!f.gaps().isEmpty()) {
             f.gaps().forEach(g -> err.println("cutover drift: could not gather facts in " + f.name() + ": step '"
-                    + g.stepId() + "' failed: " + g.message()));
+                    + g.stepId() + "' failed: " + dev.cutover.report.Printable.text(g.message())));
             err.println("cutover drift: the baseline was not saved");
             return 3;
         }
@@ -176,7 +176,7 @@ final class DriftCommand implements Callable<Integer> {
                     + "; review and commit it next to the runbook");
             f.steps().values().stream().filter(s -> StepFact.FAILED.equals(s.status())).forEach(s -> out.println(
                     "note: check '" + s.stepId() + "' fails in " + f.name() + " and the baseline records that: "
-                    + s.message().lines().findFirst().orElse("")));
+                    + dev.cutover.report.Printable.line(s.message().lines().findFirst().orElse(""))));
         }
         return 0;
     }
@@ -195,6 +195,9 @@ final class DriftCommand implements Callable<Integer> {
     }
 
     private String checkCount(int n) {
+        if (!envs.stream().allMatch(RunbookOptions::isEnvironmentName)) {
+            return RunbookOptions.NOT_A_NAME + "; use --env-file PATH for a file elsewhere";
+        }
         if (save && baseline == null) {
             return "--save needs --baseline FILE";
         }

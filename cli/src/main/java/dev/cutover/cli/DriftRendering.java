@@ -55,7 +55,7 @@ final class DriftRendering {
         lines.add(status(r) + " (exit " + r.exitCode() + ")" + (r.gaps().isEmpty() ? ""
                 : ": fix access to the environment(s) above, or their facts are not compared"));
         for (String l : lines) {
-            out.println(masker.mask(l));
+            out.println(dev.cutover.report.Printable.text(masker.mask(l)));
         }
         out.flush();
         err.flush();

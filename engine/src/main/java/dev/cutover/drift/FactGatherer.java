@@ -10,6 +10,7 @@ import dev.cutover.run.StepOutcome;
 import dev.cutover.runbook.Runbook;
 import dev.cutover.runbook.Section;
 import dev.cutover.runbook.StepDef;
+import dev.cutover.secrets.CommandLines;
 import dev.cutover.secrets.Masker;
 
 import java.io.IOException;
@@ -74,7 +75,7 @@ public final class FactGatherer {
                 default -> StepFact.FAILED;
             };
             steps.put(s.id(), new StepFact(s.id(), status, s.status() == dev.cutover.run.StepStatus.FAILED
-                    ? s.message() : "", s.outputs()));
+                    ? CommandLines.mask(s.message()) : "", CommandLines.maskMap(s.outputs())));
         }
         for (StepDef s : facts.steps()) {
             steps.putIfAbsent(s.id(), new StepFact(s.id(), StepFact.FAILED, "the step did not run ("

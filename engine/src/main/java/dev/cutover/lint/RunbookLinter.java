@@ -24,6 +24,7 @@ public final class RunbookLinter {
     public static final String CA_ROTATION_DROPS_OLD_CA = "ca-rotation-drops-old-ca";
     public static final String UNDO_NEEDS_REMOVED_INPUT = "undo-needs-removed-input";
     public static final String ROLLBACK_USES_UNRUN_OUTPUTS = "rollback-uses-unrun-outputs";
+    public static final String SHELL_INTERPOLATION = "shell-interpolation";
 
     /** Every lint id with a one-line summary, in the order they are documented in docs/lints.md. */
     public static final Map<String, String> LINTS = lints();
@@ -42,6 +43,7 @@ public final class RunbookLinter {
         m.put(CA_ROTATION_DROPS_OLD_CA, "a CA rotation whose truststore change drops the old CA");
         m.put(UNDO_NEEDS_REMOVED_INPUT, "an undo needs a file that another step removes");
         m.put(ROLLBACK_USES_UNRUN_OUTPUTS, "undo or rollback steps read outputs of steps that may not have run");
+        m.put(SHELL_INTERPOLATION, "a parameter, environment or step value is pasted into a shell script");
         return java.util.Collections.unmodifiableMap(m);
     }
 
@@ -60,8 +62,12 @@ public final class RunbookLinter {
         LintScope scope = new LintScope(rb, registry, params, env);
         List<Lint> out = new ArrayList<>(new TlsChangeLints(scope).check());
         out.addAll(new ReferenceLints(scope).check());
-        List<String> order = rb.allSteps().stream().map(StepDef::id).toList();
-        out.sort(Comparator.comparingInt((Lint l) -> order.indexOf(l.stepIds().get(0)))
+        out.addAll(new ShellInterpolationLint(scope).check());
+        Map<String, Integer> order = new java.util.HashMap<>();
+        for (StepDef s : rb.allSteps()) {
+            order.putIfAbsent(s.id(), order.size());
+        }
+        out.sort(Comparator.comparingInt((Lint l) -> order.getOrDefault(l.stepIds().get(0), Integer.MAX_VALUE))
                 .thenComparing(Lint::id));
         return List.copyOf(out);
     }

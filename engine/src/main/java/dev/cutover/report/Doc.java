@@ -31,6 +31,14 @@ final class Doc {
     }
 
     private final List<Block> blocks = new ArrayList<>();
+    /** Whether text may come from steps, flags or a journal (reports), not from a runbook's author (docs). */
+    private boolean untrusted;
+
+    /** Marks the text as untrusted: its Markdown escapes HTML, links and line-start markers. */
+    Doc untrusted() {
+        untrusted = true;
+        return this;
+    }
 
     Doc heading(int level, String text) {
         blocks.add(new Heading(level, text, null));
@@ -90,19 +98,20 @@ final class Doc {
         StringBuilder sb = new StringBuilder();
         for (Block b : blocks) {
             if (b instanceof Heading h) {
-                sb.append("#".repeat(h.level())).append(' ').append(oneLine(h.text())).append("\n\n");
+                sb.append("#".repeat(h.level())).append(' ').append(md(oneLine(h.text()))).append("\n\n");
             } else if (b instanceof Para p) {
-                sb.append(p.text()).append("\n\n");
+                sb.append(untrusted ? mdLines(md(p.text())) : Printable.text(p.text())).append("\n\n");
             } else if (b instanceof Table t) {
                 sb.append(mdRow(t.headers()));
                 sb.append("|").append(" --- |".repeat(t.headers().size())).append('\n');
                 t.rows().forEach(r -> sb.append(mdRow(r)));
                 sb.append('\n');
             } else if (b instanceof Bullets l) {
-                l.items().forEach(i -> sb.append("- ").append(oneLine(i)).append('\n'));
+                l.items().forEach(i -> sb.append("- ").append(md(oneLine(i))).append('\n'));
                 sb.append('\n');
             } else if (b instanceof Code c) {
-                sb.append("```\n").append(c.text().stripTrailing()).append("\n```\n\n");
+                sb.append("```\n").append(Printable.text(c.text().stripTrailing()).replace("```", "`\u200B``"))
+                        .append("\n```\n\n");
             } else if (b instanceof Raw r && !r.markdown().isEmpty()) {
                 sb.append(r.markdown()).append("\n\n");
             }
@@ -156,16 +165,48 @@ final class Doc {
         return sb.append("</body>\n</html>\n").toString();
     }
 
-    private static String mdRow(List<String> cells) {
+    private String mdRow(List<String> cells) {
         StringBuilder sb = new StringBuilder("|");
         for (String c : cells) {
-            sb.append(' ').append(oneLine(c).replace("|", "\\|")).append(" |");
+            sb.append(' ').append(md(oneLine(c)).replace("|", "\\|")).append(" |");
         }
         return sb.append('\n').toString();
     }
 
     private static String oneLine(String s) {
         return s == null ? "" : s.strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    /**
+     * Markdown for text that may come from a step, an operator's flag or a journal: outside `code`,
+     * HTML ({@code <iframe>}) and link or image brackets are escaped; control characters everywhere.
+     * Code spans are shown literally by Markdown renderers, so they keep their text.
+     */
+    private String md(String text) {
+        String t = Printable.text(text == null ? "" : text);
+        if (!untrusted) {
+            return t;
+        }
+        StringBuilder sb = new StringBuilder(t.length());
+        String[] parts = t.split("`", -1);
+        boolean balanced = parts.length % 2 == 1;
+        for (int i = 0; i < parts.length; i++) {
+            if (i > 0) {
+                sb.append('`');
+            }
+            if (i % 2 == 1 && balanced) {
+                sb.append(parts[i]);
+            } else {
+                sb.append(parts[i].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                        .replace("[", "\\[").replace("]", "\\]"));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** A paragraph's later lines cannot start a heading, quote, list, rule or fence. */
+    private static String mdLines(String text) {
+        return text.replaceAll("(?m)(?<=\\n)([ \\t]*)([#>=+*_~-]|\\d+[.)]|```)", "$1\\\\$2");
     }
 
     /** Escapes HTML and turns `code` into {@code <code>}. */
@@ -186,7 +227,7 @@ final class Doc {
 
     static String escape(String s) {
         StringBuilder sb = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
+        for (char c : Printable.text(s).toCharArray()) {
             switch (c) {
                 case '<' -> sb.append("&lt;");
                 case '>' -> sb.append("&gt;");

@@ -28,7 +28,7 @@ final class ReportDocument {
 
     private static Doc document(RunReport r, boolean html) {
         RunReport.Header h = r.header();
-        Doc d = new Doc();
+        Doc d = new Doc().untrusted();
         d.heading(1, "Run " + h.runId() + ": " + nz(h.runbook()) + " — " + nz(h.status()));
         RunReport.Verification v = r.verification();
         d.para(v.text(), !v.ok() ? "verdict bad" : v.authenticated() ? "verdict" : "verdict warn");

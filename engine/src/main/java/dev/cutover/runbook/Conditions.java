@@ -20,6 +20,10 @@ import java.util.Set;
  */
 public final class Conditions {
     private static final JexlEngine JEXL = build();
+    /** The longest condition accepted; real ones are a line. */
+    static final int MAX_LENGTH = 4096;
+    /** The deepest bracket nesting accepted (the parser recurses per level). */
+    static final int MAX_DEPTH = 64;
 
     private Conditions() {
     }
@@ -47,12 +51,35 @@ public final class Conditions {
      * @throws IllegalArgumentException with a readable message when it does not parse or uses a forbidden feature
      */
     public static Set<List<String>> compile(String expression) {
+        if (expression.length() > MAX_LENGTH) {
+            throw new IllegalArgumentException("it is longer than " + MAX_LENGTH + " characters");
+        }
+        if (depth(expression) > MAX_DEPTH) {
+            throw new IllegalArgumentException("it nests brackets more than " + MAX_DEPTH + " deep");
+        }
         try {
             JexlScript s = JEXL.createScript(features(), null, expression);
             return s.getVariables();
         } catch (JexlException e) {
             throw new IllegalArgumentException(clean(e));
+        } catch (StackOverflowError e) {
+            throw new IllegalArgumentException("it is nested too deeply");
         }
+    }
+
+    /** The deepest bracket nesting, quotes ignored (an over-estimate is fine: it only bounds the parser's recursion). */
+    private static int depth(String s) {
+        int depth = 0;
+        int max = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '(' || c == '[' || c == '{') {
+                max = Math.max(max, ++depth);
+            } else if (c == ')' || c == ']' || c == '}') {
+                depth = Math.max(0, depth - 1);
+            }
+        }
+        return max;
     }
 
     /** Evaluates a condition; anything but {@code true} is false. */

@@ -4,14 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cutover.plugin.PluginPath;
 import dev.cutover.plugin.SecretSourceRegistry;
 import dev.cutover.secrets.Masker;
+import dev.cutover.secrets.SecretEnvironment;
 import dev.cutover.spi.InputType;
 import dev.cutover.spi.Secret;
 import dev.cutover.spi.SecretSource;
 import dev.cutover.spi.StepFailedException;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -71,7 +70,17 @@ public final class ParamResolver {
         List<Problem> problems = new ArrayList<>();
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = BoundedFiles.readText(file, BoundedFiles.INPUT_LIMIT, "environment file");
+        } catch (BoundedFiles.TooLargeException e) {
+            throw new InvalidRunbookException(List.of(new Problem(Location.unknown(file), null, e.getMessage(),
+                    e.hint())));
+        } catch (BoundedFiles.NotTextException e) {
+            throw new InvalidRunbookException(List.of(new Problem(new Location(file, 1, 1), null, e.getMessage(),
+                    e.hint())));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new InvalidRunbookException(List.of(new Problem(Location.unknown(file), null,
+                    "no such environment file", "check --env NAME (environments/NAME.yaml beside the runbook) "
+                    + "or --env-file PATH")));
         } catch (IOException e) {
             throw new InvalidRunbookException(List.of(new Problem(Location.unknown(file), null,
                     "cannot read the environment file: " + e.getClass().getSimpleName(),
@@ -150,7 +159,7 @@ public final class ParamResolver {
                 raw = envFile.params().get(p.name());
                 base = envFile.file().getParent();
                 where = envFile.locations().get(p.name());
-                if (p.type() == InputType.SECRET && !(raw instanceof String s && s.contains(":"))) {
+                if (p.type() == InputType.SECRET && !(raw instanceof String s && isSourceReference(s))) {
                     problems.add(new Problem(where, null, "secret param '" + p.name()
                             + "' has a value written in the environment file",
                             "write a source instead, e.g. " + p.name() + ": env:PROD_PASSWORD"));
@@ -233,22 +242,25 @@ public final class ParamResolver {
         }
         if (scheme.equals("file")) {
             try {
-                return Files.readString(Path.of(ref)).strip();
+                return BoundedFiles.readString(Path.of(ref), BoundedFiles.INPUT_LIMIT, "file").strip();
             } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read " + ref + " (" + e.getClass().getSimpleName() + ")");
+                throw new IllegalArgumentException("cannot read " + ref + " (" + reason(e) + ")");
             }
         }
         throw new IllegalArgumentException("source '" + scheme + ":' is only for secrets");
     }
 
     private Object secret(String source, boolean required) {
-        int colon = source.indexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException("'" + source + "' is not a secret source; write env:NAME or file:PATH");
+        if (!isSourceReference(source)) {
+            // never echo it: a value that is not a source reference may be the secret itself
+            throw new IllegalArgumentException("the value is not a secret source reference; write env:NAME, "
+                    + "file:PATH or an installed source (" + String.join(", ", installedSchemes()) + ")");
         }
+        int colon = source.indexOf(':');
         String scheme = source.substring(0, colon);
         String ref = source.substring(colon + 1);
         if (scheme.equals("env")) {
+            SecretEnvironment.sourceRead(ref);
             String v = env.get(ref);
             if (v == null) {
                 if (!fetchSecrets) {
@@ -267,19 +279,18 @@ public final class ParamResolver {
                 return new Secret("unresolved");
             }
             try {
-                String v = Files.readString(Path.of(ref)).strip();
+                String v = BoundedFiles.readString(Path.of(ref), BoundedFiles.SECRET_LIMIT, "secret file").strip();
                 masker.register(v);
                 return new Secret(v);
             } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read secret file " + ref + " ("
-                        + e.getClass().getSimpleName() + ")");
+                throw new IllegalArgumentException("cannot read secret file " + ref + " (" + reason(e) + ")");
             }
         }
         SecretSourceRegistry registry = secretSources.get();
         SecretSource src = registry.find(scheme)
-                .orElseThrow(() -> new IllegalArgumentException("no secret source '" + scheme
-                        + ":' is installed (known: env:, file:" + registry.schemes().stream().map(k -> ", " + k + ":")
-                        .collect(java.util.stream.Collectors.joining()) + ")"));
+                .orElseThrow(() -> new IllegalArgumentException("the value is not a secret source reference this "
+                        + "cutover knows; write env:NAME, file:PATH or an installed source (" + String.join(", ",
+                        registry.schemes().stream().map(k -> k + ":").toList()) + ")"));
         if (!fetchSecrets) {
             return new Secret("unresolved");
         }
@@ -290,6 +301,37 @@ public final class ParamResolver {
         } catch (StepFailedException e) {
             throw new IllegalArgumentException(masker.mask(e.getMessage()));
         }
+    }
+
+    private static String reason(IOException e) {
+        return e instanceof BoundedFiles.TooLargeException ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    /**
+     * Whether a value written for a secret param has the shape of a source reference: {@code env:NAME}
+     * with a variable name, {@code file:PATH}, or the scheme of an installed {@link SecretSource}.
+     * Anything else may be the secret itself, so it is refused without being echoed.
+     */
+    boolean isSourceReference(String s) {
+        int colon = s.indexOf(':');
+        if (colon <= 0) {
+            return false;
+        }
+        String scheme = s.substring(0, colon);
+        String ref = s.substring(colon + 1);
+        if (scheme.equals("env")) {
+            return ref.matches("[A-Za-z_][A-Za-z0-9_]*");
+        }
+        if (scheme.equals("file")) {
+            return !ref.isEmpty();
+        }
+        return installedSchemes().contains(scheme + ":");
+    }
+
+    private List<String> installedSchemes() {
+        List<String> out = new ArrayList<>(List.of("env:", "file:"));
+        secretSources.get().schemes().forEach(s -> out.add(s + ":"));
+        return out;
     }
 
     private static Object coerce(ParamSpec p, Object raw, Path base) {

@@ -10,8 +10,17 @@ package dev.cutover.runbook;
  */
 public record Problem(Location location, String stepId, String message, String hint) {
 
+    /** Messages quote values from the file; a quoted value of megabytes helps no one. */
+    static final int MAX_TEXT = 500;
+
     public Problem {
-        hint = hint == null ? "" : hint;
+        hint = shorten(hint == null ? "" : hint);
+        message = shorten(message);
+    }
+
+    private static String shorten(String s) {
+        return s == null || s.length() <= MAX_TEXT ? s : s.substring(0, MAX_TEXT - 200) + "... ("
+                + (s.length() - MAX_TEXT) + " more characters) ..." + s.substring(s.length() - 200);
     }
 
     /** The operator line: {@code file:line:col: [step x] message. hint}. */
@@ -24,6 +33,6 @@ public record Problem(Location location, String stepId, String message, String h
         if (!hint.isEmpty()) {
             sb.append(" -> ").append(hint);
         }
-        return sb.toString();
+        return dev.cutover.report.Printable.text(sb.toString());
     }
 }

@@ -1,8 +1,6 @@
 package dev.cutover.runbook;
 
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One {@code ${...}} reference inside a runbook string: {@code params.NAME}, {@code env.NAME},
@@ -16,16 +14,30 @@ import java.util.regex.Pattern;
  * @param end    offset after {@code }}
  */
 public record Reference(String kind, String name, List<String> path, String text, int start, int end) {
-    private static final Pattern REF = Pattern.compile("(?<!\\$)\\$\\{([^}]*)}");
-
-    /** Every reference in a string ({@code $${...}} is an escaped literal and not a reference). */
+    /**
+     * Every reference in a string ({@code $${...}} is an escaped literal and not a reference). One pass:
+     * once no {@code }} follows, no later reference can close either (a regular expression would
+     * rescan the rest of the string from every {@code ${}, quadratic in a hostile value).
+     */
     public static List<Reference> findAll(String s) {
-        Matcher m = REF.matcher(s);
         java.util.ArrayList<Reference> out = new java.util.ArrayList<>();
-        while (m.find()) {
-            out.add(parse(m.group(1).trim(), m.start(), m.end()));
+        int from = 0;
+        while (true) {
+            int open = s.indexOf("${", from);
+            if (open < 0) {
+                return out;
+            }
+            if (open > 0 && s.charAt(open - 1) == '$') {
+                from = open + 1;
+                continue;
+            }
+            int close = s.indexOf('}', open + 2);
+            if (close < 0) {
+                return out;
+            }
+            out.add(parse(s.substring(open + 2, close).trim(), open, close + 1));
+            from = close + 1;
         }
-        return out;
     }
 
     /** Whether the string is exactly one reference (its value then keeps its type: list, number, secret). */

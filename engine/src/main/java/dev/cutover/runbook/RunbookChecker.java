@@ -54,12 +54,23 @@ final class RunbookChecker {
         }
         checkDuration(tree.root().path("rollback_window"), "/rollback_window", null);
         for (Section sec : Section.values()) {
-            List<StepDef> list = rb.section(sec);
-            for (int i = 0; i < list.size(); i++) {
-                checkStep(list.get(i), pointerOf(list.get(i)));
+            Map<Location, String> pointers = pointers(sec);
+            for (StepDef s : rb.section(sec)) {
+                checkStep(s, pointers.getOrDefault(s.location(), "/" + sec.key()));
             }
         }
         new OutputReferences(registry, tree, rb, problems).check();
+    }
+
+    /** Where each step of a section sits in the tree, by its location: one pass, so checking stays linear. */
+    private Map<Location, String> pointers(Section sec) {
+        Map<Location, String> out = new HashMap<>();
+        JsonNode list = tree.root().path(sec.key());
+        for (int i = 0; i < list.size(); i++) {
+            String ptr = "/" + sec.key() + "/" + i;
+            out.putIfAbsent(tree.at(ptr), ptr);
+        }
+        return out;
     }
 
     private void checkStep(StepDef s, String ptr) {
@@ -301,16 +312,5 @@ final class RunbookChecker {
         } else if (v instanceof List<?> l) {
             l.forEach(x -> collectStrings(x, out));
         }
-    }
-
-    private String pointerOf(StepDef s) {
-        JsonNode list = tree.root().path(s.section().key());
-        for (int i = 0; i < list.size(); i++) {
-            String ptr = "/" + s.section().key() + "/" + i;
-            if (s.id().equals(list.get(i).path("id").asText(null)) && tree.at(ptr).equals(s.location())) {
-                return ptr;
-            }
-        }
-        return "/" + s.section().key();
     }
 }

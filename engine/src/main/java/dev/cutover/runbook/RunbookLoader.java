@@ -7,11 +7,6 @@ import dev.cutover.spi.Durations;
 import dev.cutover.spi.InputType;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +31,10 @@ public final class RunbookLoader {
     public Runbook load(Path file) throws InvalidRunbookException {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = BoundedFiles.readBytes(file, BoundedFiles.INPUT_LIMIT, "runbook");
+        } catch (BoundedFiles.TooLargeException e) {
+            throw new InvalidRunbookException(List.of(new Problem(Location.unknown(file), null, e.getMessage(),
+                    e.hint())));
         } catch (NoSuchFileException e) {
             throw new InvalidRunbookException(List.of(new Problem(Location.unknown(file), null,
                     "no such runbook file", "check the path")));
@@ -50,11 +48,15 @@ public final class RunbookLoader {
     /** Checks runbook bytes as if read from {@code file} (which may be null). */
     public Runbook parse(Path file, byte[] bytes) throws InvalidRunbookException {
         List<Problem> problems = new ArrayList<>();
+        if (bytes.length > BoundedFiles.INPUT_LIMIT) {
+            throw new InvalidRunbookException(List.of(new Problem(Location.unknown(file), null,
+                    new BoundedFiles.TooLargeException("runbook", BoundedFiles.INPUT_LIMIT).getMessage(),
+                    "split the change into smaller runbooks")));
+        }
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
+            text = BoundedFiles.decode(bytes, "runbook");
+        } catch (BoundedFiles.NotTextException e) {
             throw new InvalidRunbookException(List.of(new Problem(new Location(file, 1, 1), null,
                     "the file is not valid UTF-8", "save it as UTF-8")));
         }

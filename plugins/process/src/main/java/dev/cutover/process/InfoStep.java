@@ -1,5 +1,6 @@
 package dev.cutover.process;
 
+import dev.cutover.secrets.CommandLines;
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
 import dev.cutover.spi.OutputSpec;
@@ -73,7 +74,7 @@ public final class InfoStep implements Check {
         List<String> args = info.arguments().map(List::of).orElse(List.of());
         out.put("pid", p.pid());
         out.put("command", info.command().orElse(""));
-        out.put("arguments", args.stream().map(context::mask).toList());
+        out.put("arguments", CommandLines.maskArguments(args).stream().map(context::mask).toList());
         info.startInstant().ifPresent(t -> out.put("started", t.toString()));
         Optional<JvmTruststore> store = JvmTruststore.of(p.pid(), info.command().orElse(""), args);
         if (store.isEmpty()) {

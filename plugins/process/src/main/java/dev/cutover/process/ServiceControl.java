@@ -38,7 +38,8 @@ final class ServiceControl {
         }
         // cutover's own environment may hold this run's secrets (env: sources); the service gets a secret
         // only when the step passes it explicitly under env:
-        pb.environment().entrySet().removeIf(e -> !context.mask(e.getValue()).equals(e.getValue()));
+        pb.environment().entrySet().removeIf(e -> dev.cutover.secrets.SecretEnvironment.holdsSecret(e.getKey(), e.getValue())
+                || !context.mask(e.getValue()).equals(e.getValue()));
         spec.env().forEach((k, v) -> pb.environment().put(k, v.reveal()));
         Map<String, String> tagged = ChildProcesses.forService(pb.environment(), tag);
         pb.environment().clear();

@@ -171,7 +171,7 @@ public final class ShellExecStep implements Check, Change {
         ExecuteWatchdog watchdog = ExecuteWatchdog.builder().setTimeout(timeout).get();
         executor.setWatchdog(watchdog);
         executor.setExitValues(null);
-        Map<String, String> env = new HashMap<>(System.getenv());
+        Map<String, String> env = dev.cutover.secrets.SecretEnvironment.inherited(); // no inherited secrets
         if (in.has("env")) {
             in.map("env").forEach((k, v) -> env.put(k, text(v)));
         }
