@@ -151,7 +151,8 @@ final class StepRunner {
             rc.listener().stepStarted(section, step.id(), attempt);
             Map<String, Object> started = new LinkedHashMap<>();
             started.put("uses", step.uses());
-            started.put("inputs", inputs);
+            // for the record only (recovery uses the intent's exact inputs): password-like options are masked too
+            started.put("inputs", dev.cutover.secrets.CommandLines.maskValue(inputs));
             started.put("mutating", mutating);
             if (step.timeout() != null) {
                 started.put("timeout_ms", step.timeout().toMillis());
