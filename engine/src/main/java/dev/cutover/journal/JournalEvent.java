@@ -67,4 +67,15 @@ public record JournalEvent(long seq, String time, String run, String event, Stri
         Object v = data.get(key);
         return v == null ? null : v.toString();
     }
+
+    /** The status of the last {@code run.finished} among {@code events}: {@code unfinished} without one. */
+    public static String finalStatus(java.util.List<JournalEvent> events) {
+        for (int i = events.size() - 1; i >= 0; i--) {
+            if (events.get(i).event().equals("run.finished")) {
+                String s = events.get(i).dataString("status");
+                return s == null ? "unknown" : s;
+            }
+        }
+        return "unfinished";
+    }
 }

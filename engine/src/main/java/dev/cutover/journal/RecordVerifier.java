@@ -95,13 +95,7 @@ public final class RecordVerifier {
 
         /** The status of the last {@code run.finished} among the usable events, or {@code unfinished}. */
         public String finalStatus() {
-            for (int i = events.size() - 1; i >= 0; i--) {
-                if (events.get(i).event().equals("run.finished")) {
-                    String s = events.get(i).dataString("status");
-                    return s == null ? "unknown" : s;
-                }
-            }
-            return "unfinished";
+            return JournalEvent.finalStatus(events);
         }
 
         /** The checks that were not made or could not pass, for "what was not checked". */

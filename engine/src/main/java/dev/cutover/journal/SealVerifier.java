@@ -48,13 +48,7 @@ public final class SealVerifier {
 
         /** The status of the last {@code run.finished}, or {@code unfinished}. */
         public String finalStatus() {
-            for (int i = events.size() - 1; i >= 0; i--) {
-                if (events.get(i).event().equals("run.finished")) {
-                    String s = events.get(i).dataString("status");
-                    return s == null ? "unknown" : s;
-                }
-            }
-            return "unfinished";
+            return JournalEvent.finalStatus(events);
         }
     }
 
