@@ -122,9 +122,6 @@ final class RecoverySupport {
                     : Map.of();
             Map<String, Object> params = new ParamResolver(global.environment(), masker, true)
                     .withSecretSources(() -> SecretSourceRegistry.load(global.plugins())).resolveRecorded(rb, recorded);
-            if (note != null && resume) {
-                recordTrust(journal.getParent(), note, masker);
-            }
             return new Loaded(new Recorded(journal.getParent(), rb, params, masker, registry,
                     header.get("environment") == null ? null : header.get("environment").toString(), note), 0);
         } catch (InvalidRunbookException e) {
@@ -137,7 +134,7 @@ final class RecoverySupport {
     }
 
     /** Journals, before anything runs, that an unsealed journal is trusted by decision, who decided and why. */
-    private static void recordTrust(Path runDir, String note, Masker masker) throws IOException {
+    static void recordTrust(Path runDir, String note, Masker masker) throws IOException {
         try (Journal j = Journal.reopen(runDir, OsIdentity.user(), masker)) {
             Map<String, Object> data = new java.util.LinkedHashMap<>();
             data.put("decision", note);

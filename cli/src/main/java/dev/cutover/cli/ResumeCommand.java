@@ -57,6 +57,16 @@ final class ResumeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("cutover: --assume takes done or not-done");
             return 2;
         }
+        // a live run is refused before anything is read, decided or written
+        RunLocator.Found where = RunLocator.find(run, global.stateDirectory());
+        if (where != null) {
+            try {
+                RecoveryClaim.checkDead(where.journal().getParent(), force);
+            } catch (Recovery.RefusedException e) {
+                spec.commandLine().getErr().println("cutover: " + e.getMessage());
+                return 5;
+            }
+        }
         RecoverySupport.Loaded loaded = RecoverySupport.load(spec, global, run, trust, true);
         if (loaded.recorded() == null) {
             return loaded.exit();
@@ -70,6 +80,16 @@ final class ResumeCommand implements Callable<Integer> {
         }
         if (!confirmed(r)) {
             return 5;
+        }
+        if (r.trustNote() != null) {
+            // the decision to act on an unsealed journal is journaled once the operator confirmed, before anything runs
+            try {
+                RecoverySupport.recordTrust(r.runDir(), r.trustNote(), r.masker());
+            } catch (java.io.IOException e) {
+                spec.commandLine().getErr().println("cutover: cannot record the trust decision in " + r.runDir()
+                        + ": " + e.getMessage());
+                return 5;
+            }
         }
         InDoubtResolver resolver = (stepId, uses) -> {
             if (assume != null) {
