@@ -127,9 +127,6 @@ final class RecoverySupport {
         } catch (InvalidRunbookException e) {
             ValidateCommand.report(spec, global, e);
             return Loaded.failed(2);
-        } catch (IOException e) {
-            err.println("cutover: cannot record the trust decision in " + journal + ": " + e.getMessage());
-            return Loaded.failed(5);
         }
     }
 
