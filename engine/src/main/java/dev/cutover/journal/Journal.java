@@ -112,6 +112,16 @@ public final class Journal implements Closeable {
         return write(event, step, section, attempt, data, true);
     }
 
+    /** Appends one event of the engine's typed payloads (data masked), fsyncs it, and returns it. */
+    public JournalEvent append(String step, String section, Integer attempt, Payload payload) {
+        return append(payload.type().wireName(), step, section, attempt, payload.data());
+    }
+
+    /** {@link #appendBuffered(String, String, String, Integer, Map)} with a typed payload. */
+    public JournalEvent appendBuffered(String step, String section, Integer attempt, Payload payload) {
+        return appendBuffered(payload.type().wireName(), step, section, attempt, payload.data());
+    }
+
     /** {@link #append(String, String, String, Integer, Map)} with a typed event. */
     public JournalEvent append(EventType event, String step, String section, Integer attempt,
                                Map<String, Object> data) {

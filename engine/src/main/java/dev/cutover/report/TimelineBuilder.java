@@ -78,13 +78,16 @@ final class TimelineBuilder {
         }
         // journals since re-validation compares facts record its verdict; older ones only their checks' outcomes
         JournalEvent verdict = RunReport.firstOf(events, "revalidation.finished");
-        String revalidation = verdict != null
-                ? Boolean.TRUE.equals(verdict.data().get("proven")) ? "passed"
-                : Integer.valueOf(0).equals(number(verdict.data().get("checked"))) ? "checked nothing" : "failed"
+        dev.cutover.journal.Payload.RevalidationFinished v = verdict == null ? null
+                : dev.cutover.journal.Payload.RevalidationFinished.of(verdict);
+        String revalidation = v != null ? v.proven() ? "passed" : v.checked() == 0 ? "checked nothing" : "failed"
                 : !anyRevalidation ? "not run" : revalidationFailed ? "failed" : "passed";
-        return new RunReport.Rollback(started.dataString("reason"), strings(started.data().get("undo_order")),
-                finished == null ? null : finished.data().get("ok") instanceof Boolean b ? b : null,
-                finished == null ? List.of() : strings(finished.data().get("manual_actions")), revalidation);
+        dev.cutover.journal.Payload.RollbackStarted rs = dev.cutover.journal.Payload.RollbackStarted.of(started);
+        dev.cutover.journal.Payload.RollbackFinished rf = finished == null ? null
+                : dev.cutover.journal.Payload.RollbackFinished.of(finished);
+        return new RunReport.Rollback(rs.reason(), rs.undoOrder(),
+                finished == null || !(finished.data().get("ok") instanceof Boolean) ? null : rf.ok(),
+                rf == null ? List.of() : rf.manualActions(), revalidation);
     }
 
     private void build() {
@@ -275,10 +278,6 @@ final class TimelineBuilder {
         return k.contains("fingerprint") || k.contains("sha256") || k.matches("(.*[_.])?ca([_.].*)?")
                 || k.contains("subject") || k.contains("alias") || k.contains("serial") || k.contains("expir")
                 || k.contains("not_after");
-    }
-
-    private static Integer number(Object o) {
-        return o instanceof Number n ? n.intValue() : null;
     }
 
     static String join(List<String> parts) {

@@ -3,6 +3,7 @@ package dev.cutover.run;
 import dev.cutover.journal.EventType;
 import dev.cutover.journal.Journal;
 import dev.cutover.journal.JournalWriteException;
+import dev.cutover.journal.Payload;
 import dev.cutover.plugin.StepTypeRegistry;
 import dev.cutover.runbook.Runbook;
 import dev.cutover.runbook.Section;
@@ -107,16 +108,9 @@ public final class Engine {
                 gates.lock().close();
                 journal.append(EventType.LOCK_RELEASED, null, null, null, Map.of());
             }
-            Map<String, Object> fin = new LinkedHashMap<>();
-            fin.put("status", o.status().name());
-            fin.put("exit_code", o.exitCode());
-            fin.put("duration_ms", Duration.between(started, o.finished()).toMillis());
-            fin.put("reason", o.reason());
-            fin.put("manual_actions", o.manualActions());
-            if (!o.revalidation().isEmpty()) {
-                fin.put("revalidation", o.revalidation());
-            }
-            journal.append(EventType.RUN_FINISHED, null, null, null, fin);
+            journal.append(null, null, null, new Payload.RunFinished(o.status().name(), o.exitCode(),
+                    Duration.between(started, o.finished()).toMillis(), o.reason(), o.manualActions(),
+                    o.revalidation()));
         } catch (JournalWriteException e) {
             return stopped(state, started, e);
         }

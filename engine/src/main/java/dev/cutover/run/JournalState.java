@@ -2,6 +2,7 @@ package dev.cutover.run;
 
 import dev.cutover.journal.EventType;
 import dev.cutover.journal.JournalEvent;
+import dev.cutover.journal.Payload;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -66,12 +67,8 @@ final class JournalState {
             switch (type) {
                 case STEP_INTENT -> {
                     if (section.equals("steps")) {
-                        Object u = e.data().get("undo");
-                        Object in = e.data().get("inputs");
-                        Object ui = e.data().get("undo_inputs");
-                        intents.put(step, new Done(step, u instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of(),
-                                in instanceof Map<?, ?> m2 ? (Map<String, Object>) m2 : null,
-                                ui instanceof Map<?, ?> m3 ? (Map<String, Object>) m3 : null));
+                        Payload.StepIntent i = Payload.StepIntent.of(e);
+                        intents.put(step, new Done(step, i.undo(), i.inputs(), i.undoInputs()));
                         inDoubt = intents.get(step);
                     }
                 }
@@ -80,14 +77,14 @@ final class JournalState {
                     if (inDoubt != null && inDoubt.stepId().equals(step)) {
                         inDoubt = null;
                     }
-                    if (section.equals("steps") && !"NOT_DONE".equals(e.data().get("result")) && intents.containsKey(step)
+                    if (section.equals("steps") && !"NOT_DONE".equals(Payload.StepProbed.of(e).result())
+                            && intents.containsKey(step)
                             && completed.stream().noneMatch(d -> d.stepId().equals(step))) {
                         completed.add(intents.get(step));
                     }
                 }
                 case STEP_SUCCEEDED, STEP_UNCHANGED -> {
-                    Object o = e.data().get("outputs");
-                    outputs.put(step, o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of());
+                    outputs.put(step, Payload.StepSucceeded.of(e).outputs());
                     if (section.equals("steps") || section.equals("preflight")) {
                         finishedSteps.add(step);
                     }
@@ -112,10 +109,10 @@ final class JournalState {
                     }
                 }
                 case STEP_FAILED -> {
-                    if (!Boolean.TRUE.equals(e.data().get("will_retry"))
-                            && (section.equals("steps") || section.equals("validate"))) {
+                    Payload.StepFailed f = Payload.StepFailed.of(e);
+                    if (!f.willRetry() && (section.equals("steps") || section.equals("validate"))) {
                         failedStep = step;
-                        failureReason = section + " step '" + step + "' failed: " + e.dataString("error");
+                        failureReason = section + " step '" + step + "' failed: " + f.error();
                         // a change that failed after its intent stays in doubt until its probe is journaled
                         // (step.probed); a crash in between leaves the decision to resume
                     }
@@ -124,7 +121,7 @@ final class JournalState {
                 case LOCK_ACQUIRED, LOCK_TAKEN_OVER -> lockKey = e.dataString("key");
                 case ROLLBACK_STARTED -> {
                     rollingBack = true;
-                    failureReason = e.dataString("reason");
+                    failureReason = Payload.RollbackStarted.of(e).reason();
                 }
                 case UNDO_STARTED -> undoInProgress = step;
                 case UNDO_FAILED -> undoInProgress = null;
@@ -133,7 +130,7 @@ final class JournalState {
                     undoInProgress = null;
                 }
                 case RUN_FINISHED -> {
-                    finishedStatus = e.dataString("status");
+                    finishedStatus = Payload.RunFinished.of(e).status();
                     finishedTime = e.time();
                 }
                 default -> {

@@ -5,6 +5,7 @@ import dev.cutover.journal.Journal;
 import dev.cutover.journal.JournalEvent;
 import dev.cutover.journal.JournalReader;
 import dev.cutover.journal.JournalVerifier;
+import dev.cutover.journal.Payload;
 import dev.cutover.plugin.StepTypeRegistry;
 import dev.cutover.runbook.Runbook;
 import dev.cutover.runbook.StepDef;
@@ -361,8 +362,7 @@ public final class Recovery {
             how = how + "; then the operator (--assume or prompt)";
         }
         if (r != ProbeResult.UNKNOWN) {
-            state.journal().append(EventType.STEP_PROBED, sd.id(), "steps", null, Map.of("result", r.name(),
-                    "how", how, "after", "crash"));
+            state.journal().append(sd.id(), "steps", null, new Payload.StepProbed(r.name(), how, "crash", null));
         }
         state.rc().listener().note(sd.id(), "in doubt after the crash; " + how + " says " + r.name());
         return r;

@@ -4,7 +4,7 @@ import dev.cutover.drift.DriftComparer;
 import dev.cutover.drift.DriftReport;
 import dev.cutover.drift.EnvironmentFacts;
 import dev.cutover.drift.StepFact;
-import dev.cutover.journal.EventType;
+import dev.cutover.journal.Payload;
 import dev.cutover.rehearse.Leftovers;
 import dev.cutover.runbook.Section;
 import dev.cutover.runbook.StepDef;
@@ -90,15 +90,9 @@ final class Revalidation {
         } else {
             summary = "NOT PROVEN: " + problems.size() + " problem(s) after the rollback";
         }
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("proven", checked > 0 && problems.isEmpty());
-        data.put("checked", checked);
-        data.put("facts_compared", compared);
-        data.put("preflight_checks", preflight.stream().map(StepDef::id).toList());
-        data.put("health_checks", health.stream().map(StepDef::id).toList());
-        data.put("problems", problems);
-        data.put("summary", summary);
-        s.journal().append(EventType.REVALIDATION_FINISHED, null, "revalidate", null, data);
+        s.journal().append(null, "revalidate", null, new Payload.RevalidationFinished(checked > 0 && problems.isEmpty(),
+                checked, compared, preflight.stream().map(StepDef::id).toList(),
+                health.stream().map(StepDef::id).toList(), problems, summary));
         s.rc().listener().note("revalidate", summary);
         return new Result(List.copyOf(problems), summary, checked);
     }

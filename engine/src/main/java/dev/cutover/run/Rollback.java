@@ -1,6 +1,7 @@
 package dev.cutover.run;
 
 import dev.cutover.journal.EventType;
+import dev.cutover.journal.Payload;
 import dev.cutover.runbook.Section;
 import dev.cutover.runbook.StepDef;
 
@@ -28,8 +29,8 @@ final class Rollback {
         List<Executed> toUndo = new ArrayList<>(s.completed());
         toUndo.removeIf(e -> s.alreadyUndone().contains(e.step().id()));
         Collections.reverse(toUndo);
-        s.journal().append(EventType.ROLLBACK_STARTED, null, "undo", null, Map.of("reason", reason,
-                "undo_order", toUndo.stream().map(e -> e.step().id()).toList()));
+        s.journal().append(null, "undo", null, new Payload.RollbackStarted(reason,
+                toUndo.stream().map(e -> e.step().id()).toList()));
         s.rc().listener().sectionStarted("undo");
         List<String> manual = new ArrayList<>();
         for (int i = 0; i < toUndo.size(); i++) {
@@ -60,11 +61,7 @@ final class Rollback {
         for (String p : reval.problems()) {
             manual.add("the system is not back as it was: " + p);
         }
-        Map<String, Object> fin = new LinkedHashMap<>();
-        fin.put("ok", manual.isEmpty());
-        fin.put("manual_actions", manual);
-        fin.put("revalidation", reval.summary());
-        s.journal().append(EventType.ROLLBACK_FINISHED, null, "undo", null, fin);
+        s.journal().append(null, "undo", null, new Payload.RollbackFinished(manual.isEmpty(), manual, reval.summary()));
         RunStatus ok = s.refused() ? RunStatus.REFUSED : RunStatus.ROLLED_BACK;
         return s.done(started, manual.isEmpty() ? ok : RunStatus.ROLLBACK_FAILED, reason, manual, reval.summary());
     }

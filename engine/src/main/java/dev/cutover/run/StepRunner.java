@@ -2,6 +2,7 @@ package dev.cutover.run;
 
 import dev.cutover.journal.EventType;
 import dev.cutover.journal.JournalWriteException;
+import dev.cutover.journal.Payload;
 import dev.cutover.journal.Verbatim;
 import dev.cutover.runbook.Conditions;
 import dev.cutover.runbook.RetryPolicy;
@@ -149,20 +150,17 @@ final class StepRunner {
                 break;
             }
             rc.listener().stepStarted(section, step.id(), attempt);
-            Map<String, Object> started = new LinkedHashMap<>();
-            started.put("uses", step.uses());
             // for the record only (recovery uses the intent's exact inputs): password-like options are masked too
-            started.put("inputs", dev.cutover.secrets.CommandLines.maskValue(inputs));
-            started.put("mutating", mutating);
-            if (step.timeout() != null) {
-                started.put("timeout_ms", step.timeout().toMillis());
-            }
+            @SuppressWarnings("unchecked")
+            Payload.StepStarted started = new Payload.StepStarted(step.uses(),
+                    (Map<String, Object>) dev.cutover.secrets.CommandLines.maskValue(inputs), mutating,
+                    step.timeout() == null ? null : step.timeout().toMillis());
             if (!mutating || !recorded) {
                 // the next event is fsync'd before anything can change (a change's intent, or a check's
                 // outcome), and that fsync covers this line too
-                rc.journal().appendBuffered(EventType.STEP_STARTED, step.id(), section, attempt, started);
+                rc.journal().appendBuffered(step.id(), section, attempt, started);
             } else {
-                rc.journal().append(EventType.STEP_STARTED, step.id(), section, attempt, started);
+                rc.journal().append(step.id(), section, attempt, started);
             }
             try {
                 StepResult r;
@@ -171,8 +169,8 @@ final class StepRunner {
                     if (!recorded) {
                         intent = call(() -> change.prepare(ctx), step.timeout(), honourAbort, ctx.processTag());
                         undoInputs = resolveUndoInputs(step, ip);
-                        rc.journal().append(EventType.STEP_INTENT, step.id(), section, attempt,
-                                intentData(step, type, intent, inputs, undoInputs));
+                        rc.journal().append(step.id(), section, attempt,
+                                intentPayload(step, type, intent, inputs, undoInputs));
                         recorded = true;
                     }
                     final Intent in = intent;
@@ -204,12 +202,8 @@ final class StepRunner {
                         + (e.getMessage() == null ? "" : ": " + e.getMessage()));
             }
             boolean retry = !refused && attempt < attempts && !(honourAbort && rc.abort().requested());
-            Map<String, Object> data = new LinkedHashMap<>();
-            data.put("error", lastError);
-            data.put("outputs", lastOutputs);
-            data.put("duration_ms", (System.nanoTime() - t0) / 1_000_000);
-            data.put("will_retry", retry);
-            rc.journal().append(EventType.STEP_FAILED, step.id(), section, attempt, data);
+            rc.journal().append(step.id(), section, attempt, new Payload.StepFailed(lastError, lastOutputs,
+                    (System.nanoTime() - t0) / 1_000_000, retry));
             if (!retry) {
                 break;
             }
@@ -234,17 +228,8 @@ final class StepRunner {
                                Intent intent, Map<String, Object> inputs, Map<String, Object> undoInputs,
                                boolean mutating, boolean recorded, int polls) {
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("outputs", r.outputs());
-        data.put("duration_ms", ms);
-        if (!r.message().isEmpty()) {
-            data.put("message", r.message());
-        }
-        if (polls > 0) {
-            data.put("polls", polls);
-        }
-        rc.journal().append(r.changed() ? EventType.STEP_SUCCEEDED : EventType.STEP_UNCHANGED, step.id(), section,
-                attempt, data);
+        rc.journal().append(step.id(), section, attempt, new Payload.StepSucceeded(r.changed(), r.outputs(), ms,
+                r.message(), polls));
         StepOutcome o = new StepOutcome(step.id(), section, r.changed() ? StepStatus.SUCCEEDED : StepStatus.UNCHANGED,
                 attempt, ms, mask(r.message()), maskMap(r.outputs()));
         rc.listener().stepFinished(section, o);
@@ -252,20 +237,15 @@ final class StepRunner {
                 false);
     }
 
-    private Map<String, Object> intentData(StepDef step, StepType type, Intent intent, Map<String, Object> inputs,
-                                           Map<String, Object> undoInputs) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("undo", new Verbatim(RecordedValues.encode(intent.data(), null)));
-        data.put("undo_kind", step.undo() != null ? "step" : step.noUndo() != null ? "none"
-                : type instanceof Undoable ? "built-in" : "none");
-        data.put("inputs", new Verbatim(RecordedValues.encodeMap(inputs, step.with())));
-        if (step.undo() != null) {
-            data.put("undo_uses", step.undo().uses());
-            data.put("undo_inputs", undoInputs == null ? null
-                    : new Verbatim(RecordedValues.encodeMap(undoInputs, step.undo().with())));
-        }
-        data.put("process_tag", processTag(rc.runId(), step.id()));
-        return data;
+    private Payload.StepIntent intentPayload(StepDef step, StepType type, Intent intent, Map<String, Object> inputs,
+                                             Map<String, Object> undoInputs) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> undo = (Map<String, Object>) RecordedValues.encode(intent.data(), null);
+        return new Payload.StepIntent(undo, step.undo() != null ? "step" : step.noUndo() != null ? "none"
+                : type instanceof Undoable ? "built-in" : "none", RecordedValues.encodeMap(inputs, step.with()),
+                step.undo() != null ? step.undo().uses() : null,
+                step.undo() != null && undoInputs != null ? RecordedValues.encodeMap(undoInputs, step.undo().with())
+                        : null, processTag(rc.runId(), step.id()));
     }
 
     /**
@@ -292,12 +272,8 @@ final class StepRunner {
                                       Intent intent, Interpolator ip) {
         Probe p = probe(step, type, inputs, intent, ip);
         boolean undo = p.result() != ProbeResult.NOT_DONE;
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("result", p.result().name());
-        data.put("how", p.how());
-        data.put("after", "failure");
-        data.put("will_undo", undo && (step.undo() != null || type instanceof Undoable));
-        rc.journal().append(EventType.STEP_PROBED, step.id(), section, null, data);
+        rc.journal().append(step.id(), section, null, new Payload.StepProbed(p.result().name(), p.how(), "failure",
+                undo && (step.undo() != null || type instanceof Undoable)));
         rc.listener().note(step.id(), "failed after it may have changed something; " + p.how() + " says "
                 + p.result().name() + (undo ? (step.noUndo() != null ? "; it has no undo (" + step.noUndo() + ")"
                 : "; it will be undone with the others") : "; nothing to undo"));
@@ -559,7 +535,7 @@ final class StepRunner {
     }
 
     private Executed failedBeforeStart(StepDef step, StepType type, String section, long t0, String error) {
-        rc.journal().append(EventType.STEP_FAILED, step.id(), section, 1, Map.of("error", error, "will_retry", false));
+        rc.journal().append(step.id(), section, 1, new Payload.StepFailed(error, null, null, false));
         StepOutcome o = new StepOutcome(step.id(), section, StepStatus.FAILED, 1, (System.nanoTime() - t0) / 1_000_000,
                 error, Map.of());
         rc.listener().stepFinished(section, o);
