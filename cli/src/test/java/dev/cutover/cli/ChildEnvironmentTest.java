@@ -60,7 +60,8 @@ class ChildEnvironmentTest {
                 """);
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), CutoverCli.class.getName(), "run", runbook.toString(),
-                "--yes", "--set", "dir=" + dir, "--state-dir", dir.resolve("state").toString());
+                "--yes", "--allow", "validate-without-new-connection", "--set", "dir=" + dir, "--state-dir",
+                dir.resolve("state").toString());
         pb.environment().put("TRUSTSTORE_PASSWORD", SECRET);
         pb.environment().put("SAME_VALUE_ELSEWHERE", SECRET);
         pb.environment().put("HOLDS_IT_INSIDE", "jdbc:postgresql://db/app?password=" + SECRET);

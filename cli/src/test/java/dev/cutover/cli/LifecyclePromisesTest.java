@@ -159,7 +159,7 @@ class LifecyclePromisesTest {
     @Test
     void nothingRunsBeforeEveryInputIsKnown() throws Exception {
         Path marker = dir.resolve("changed");
-        Path rb = runbook("unknown.yaml", """
+        String first = """
                 params:
                   marker: { type: path, required: true }
                 steps:
@@ -167,22 +167,29 @@ class LifecyclePromisesTest {
                     uses: shell.exec
                     with: { command: [touch, "${params.marker}"] }
                     no_undo: test
+                """;
+        Path env = runbook("unknown-env.yaml", first + """
                   - id: reads-env
                     uses: shell.exec
                     with: { command: [echo, "${env.CUTOVER_TEST_SURELY_UNSET}"] }
                     no_undo: test
+                """);
+        Path literal = runbook("bad-literal.yaml", first + """
                   - id: bad-literal
                     uses: shell.exec
                     with: { command: ["true"], expect_exit: [abc] }
                     no_undo: test
                 """);
         for (String command : List.of("validate", "plan", "run")) {
-            CliRun r = command.equals("run") ? cutover(command, rb.toString(), "--yes", "--set", "marker=" + marker)
-                    : cutover(command, rb.toString(), "--set", "marker=" + marker);
-            assertEquals(2, r.exit(), command + ": " + r.all());
-            assertTrue(r.all().contains("CUTOVER_TEST_SURELY_UNSET, which is not set"), command + ": " + r.all());
-            assertTrue(r.all().contains("'abc' is not an exit code"), command + ": " + r.all());
-            assertFalse(Files.exists(marker), command + " must not run anything");
+            for (Path rb : List.of(env, literal)) {
+                CliRun r = command.equals("run")
+                        ? cutover(command, rb.toString(), "--yes", "--set", "marker=" + marker)
+                        : cutover(command, rb.toString(), "--set", "marker=" + marker);
+                assertEquals(2, r.exit(), command + ": " + r.all());
+                assertTrue(r.all().contains(rb == env ? "CUTOVER_TEST_SURELY_UNSET, which is not set"
+                        : "'abc' is not an exit code"), command + ": " + r.all());
+                assertFalse(Files.exists(marker), command + " must not run anything");
+            }
         }
     }
 

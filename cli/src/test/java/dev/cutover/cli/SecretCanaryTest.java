@@ -167,6 +167,7 @@ class SecretCanaryTest {
                 validate:
                   - id: check
                     uses: shell.exec
+                    revalidate: true
                     with:
                       readonly: true
                       command: [sh, -c, 'test "$F" != yes || { printf "%%0295d" 0 | tr 0 x >&2; printf "%%s\\n" "$T" >&2; exit 3; }']

@@ -50,7 +50,12 @@ class ShellInterpolationLintTest {
         Path owned = dir.resolve("owned");
         Path rb = Files.writeString(dir.resolve("unsafe.yaml"), runbook("[sh, -c, \"echo value=${params.v}\"]", ""));
         String attack = "v=1; touch " + owned;
-        CliRun run = CliRun.of("run", rb.toString(), "--yes", "--set", attack, "--state-dir", dir.resolve("s").toString());
+        CliRun refused = CliRun.of("run", rb.toString(), "--yes", "--set", attack, "--state-dir",
+                dir.resolve("s").toString());
+        assertEquals(2, refused.exit(), "run enforces the lint too: " + refused.all());
+        assertFalse(Files.exists(owned), "nothing ran");
+        CliRun run = CliRun.of("run", rb.toString(), "--yes", "--allow", "shell-interpolation", "--set", attack,
+                "--state-dir", dir.resolve("s").toString());
         assertEquals(0, run.exit(), run.all());
         assertTrue(Files.exists(owned), "the attack works on a runbook that interpolates into a script");
         Files.delete(owned);
