@@ -252,7 +252,8 @@ class EvidenceAttackTest {
         assertTrue(badSeal.err().contains("sealed by another key"), badSeal.err());
         assertEquals(List.of("write", "write", "write"), TraceRunbooks.trace(dir.resolve("trace")));
 
-        CliRun ok = CliRun.withEnv(env, "rollback", a, "--reason", "found errors", "--yes", "--state-dir",
+        // b and c ran the same runbook after a: rolling a back under them needs --force (and says so)
+        CliRun ok = CliRun.withEnv(env, "rollback", a, "--reason", "found errors", "--force", "--yes", "--state-dir",
                 state().toString(), "--sign-key", sign);
         assertEquals(1, ok.exit(), "a sealed, trusted record needs no --runbook: " + ok.all());
         assertEquals("undo-a.yaml", TraceRunbooks.trace(dir.resolve("trace")).get(3));

@@ -97,7 +97,8 @@ class ReportCommandTest {
         assertEquals(List.of("started", "preflight/reachable ok", "steps/import-ca ok", "steps/restart-app ok",
                 "validate/healthy failed, retrying", "validate/healthy failed", "undo/rollback started",
                 "undo/restart-app kept (no undo)", "undo/import-ca undone", "rollback/restart-again ok",
-                "revalidate/reachable ok", "revalidate/healthy ok", "undo/rolled back", "ROLLED_BACK"), trace(n));
+                "revalidate/reachable ok", "revalidate/healthy ok", "revalidate/proved back", "undo/rolled back",
+                "ROLLED_BACK"), trace(n));
         assertEquals("passed", n.at("/rollback/revalidation").asText());
         assertEquals("[\"restart-app\",\"import-ca\"]", n.at("/rollback/undo_order").toString());
         assertEquals(2, n.at("/timeline/5/attempt").asInt());

@@ -215,6 +215,9 @@ final class TimelineBuilder {
             case "rollback.started" -> "rollback started";
             case "rollback.stopped" -> "rollback stopped";
             case "rollback.finished" -> Boolean.TRUE.equals(d.get("ok")) ? "rolled back" : "rollback incomplete";
+            case "revalidation.finished" -> Boolean.TRUE.equals(d.get("proven")) ? "proved back"
+                    : Integer.valueOf(0).equals(d.get("checked") instanceof Number n ? n.intValue() : null)
+                    ? "checked nothing" : "NOT proved back";
             case "fault.injected" -> "fault injected";
             default -> e.event().startsWith("approval.") ? e.event().substring("approval.".length()) : e.event();
         };
@@ -232,6 +235,7 @@ final class TimelineBuilder {
             case "rollback.started" -> join(Arrays.asList(str(d.get("reason")), "undo order: "
                     + String.join(", ", strings(d.get("undo_order")))));
             case "rollback.finished" -> manual(d.get("manual_actions"));
+            case "revalidation.finished" -> str(d.get("summary"));
             case "step.succeeded", "step.unchanged", "step.failed" -> str(d.get("message"));
             default -> {
                 if (e.event().startsWith("approval.")) {
