@@ -49,7 +49,7 @@ class AuditTrailIT {
         assertEquals(0, cutover(operator, "keygen", "--out", "keys").exit());
         Path rb = TraceRunbooks.write(operator, "change.yaml", TraceRunbooks.header() + "steps:\n"
                 + TraceRunbooks.step("a", "a", 0, TraceRunbooks.undo("undo-a", 0)) + "validate:\n"
-                + TraceRunbooks.check("v", "v", 1));
+                + TraceRunbooks.healthCheck("v", "v", 1));
         Result run = cutover(operator, "run", rb.toString(), "--yes", "--set", "trace=" + operator.resolve("t"),
                 "--sign-key", "keys/cutover-sign-key.pem", "--operator", "alice", "--ticket", "CHG-1");
         assertEquals(4, run.exit(), run.out());

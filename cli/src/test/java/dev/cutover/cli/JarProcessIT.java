@@ -57,7 +57,7 @@ class JarProcessIT {
                 TraceRunbooks.undo("undo-a", 0)) + "validate:\n" + TraceRunbooks.check("v", "v", 0));
         Path rolled = dir.resolve("rolled.yaml");
         Files.writeString(rolled, TraceRunbooks.header() + "steps:\n" + TraceRunbooks.step("a", "a", 0,
-                TraceRunbooks.undo("undo-a", 0)) + "validate:\n" + TraceRunbooks.check("v", "v", 1));
+                TraceRunbooks.undo("undo-a", 0)) + "validate:\n" + TraceRunbooks.healthCheck("v", "v", 1));
         Path pre = dir.resolve("pre.yaml");
         Files.writeString(pre, TraceRunbooks.header() + "preflight:\n" + TraceRunbooks.check("p", "p", 1) + "steps:\n"
                 + TraceRunbooks.step("a", "a", 0, TraceRunbooks.undo("undo-a", 0)));

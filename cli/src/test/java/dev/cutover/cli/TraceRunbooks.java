@@ -32,6 +32,11 @@ final class TraceRunbooks {
         return step(id, word, exit, null).replace("      env:", "      readonly: true\n      env:");
     }
 
+    /** A read-only check that is also a health check: it runs again after a rollback ({@code revalidate: true}). */
+    static String healthCheck(String id, String word, int exit) {
+        return check(id, word, exit) + "    revalidate: true\n";
+    }
+
     static String header() {
         return "apiVersion: cutover/v1\nname: trace\ndescription: test\nparams:\n"
                 + "  trace: { type: path, required: true }\n";
