@@ -41,6 +41,11 @@ public final class CutoverCli implements Runnable {
         return java.util.Collections.unmodifiableMap(m);
     }
 
+    /** The subcommands' names, in the order help lists them (for tests that must cover every command). */
+    static java.util.Set<String> commandNames() {
+        return COMMANDS.keySet();
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

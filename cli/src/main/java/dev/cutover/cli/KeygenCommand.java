@@ -2,6 +2,7 @@ package dev.cutover.cli;
 
 import dev.cutover.journal.SealKeys;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,6 +20,10 @@ import java.util.concurrent.Callable;
 final class KeygenCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Directory to write the two files to.")
     Path out;
+
+    /** Accepted like on every command; a key pair does not depend on them. */
+    @Mixin
+    GlobalOptions global;
 
     @Spec
     CommandSpec spec;

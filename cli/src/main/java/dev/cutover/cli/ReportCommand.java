@@ -24,8 +24,8 @@ final class ReportCommand implements Callable<Integer> {
             + "the directory an exported zip unpacks to.")
     String run;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "md", description = "md, html or json "
-            + "(default md).")
+    @Option(names = "--format", paramLabel = "FORMAT", description = "md, html or json "
+            + "(default md; json with --output json).")
     String format;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write to FILE (atomically) instead of stdout.")
@@ -56,9 +56,14 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var err = spec.commandLine().getErr();
+        if (global.json() && format != null && !format.equalsIgnoreCase("json")) {
+            err.println("cutover: --output json asks for the JSON report but --format says " + format
+                    + ": give one of them (or --format json); nothing was written.");
+            return 2;
+        }
         ReportFormat f;
         try {
-            f = ReportFormat.parse(format);
+            f = ReportFormat.parse(format != null ? format : global.json() ? "json" : "md");
         } catch (IllegalArgumentException e) {
             err.println("cutover: " + e.getMessage());
             return 2;
