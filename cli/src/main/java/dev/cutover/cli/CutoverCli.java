@@ -122,16 +122,8 @@ public final class CutoverCli implements Runnable {
         } else {
             COMMANDS.forEach((name, command) -> cl.addSubcommand(name, command.get()));
         }
-        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            if (ex instanceof dev.cutover.plugin.PluginException) {
-                commandLine.getErr().println("cutover: " + ex.getMessage() + "; nothing was run.");
-                return 2;
-            }
-            commandLine.getErr().println("cutover: internal error: " + dev.cutover.secrets.Masker.global()
-                    .mask(String.valueOf(ex)));
-            org.slf4j.LoggerFactory.getLogger(CutoverCli.class).debug("internal error", ex);
-            return 70;
-        });
+        cl.setExitCodeExceptionMapper(ExitException.MAPPER);
+        cl.setExecutionExceptionHandler(ExitException.HANDLER);
         return cl;
     }
 

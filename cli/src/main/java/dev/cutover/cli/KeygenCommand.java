@@ -34,12 +34,10 @@ final class KeygenCommand implements Callable<Integer> {
         try {
             g = SealKeys.generate(out);
         } catch (FileAlreadyExistsException e) {
-            spec.commandLine().getErr().println("cutover: " + e.getFile() + ": " + e.getReason() + "; nothing was "
+            throw new ExitException.InvalidInput("cutover: " + e.getFile() + ": " + e.getReason() + "; nothing was "
                     + "written.");
-            return 2;
         } catch (IOException e) {
-            spec.commandLine().getErr().println("cutover: cannot write a key pair to " + out + ": " + e);
-            return 2;
+            throw new ExitException.InvalidInput("cutover: cannot write a key pair to " + out + ": " + e);
         }
         var o = spec.commandLine().getOut();
         o.println("private key: " + g.privateKey() + "  (mode 0600; seal runs with: cutover run ... --sign-key "

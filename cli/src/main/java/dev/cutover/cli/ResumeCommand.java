@@ -54,8 +54,7 @@ final class ResumeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (assume != null && !assume.equals("done") && !assume.equals("not-done")) {
-            spec.commandLine().getErr().println("cutover: --assume takes done or not-done");
-            return 2;
+            throw new ExitException.InvalidInput("cutover: --assume takes done or not-done");
         }
         // a live run is refused before anything is read, decided or written
         RunLocator.Found where = RunLocator.find(run, global.stateDirectory());
@@ -63,20 +62,14 @@ final class ResumeCommand implements Callable<Integer> {
             try {
                 RecoveryClaim.checkDead(where.journal().getParent(), force);
             } catch (Recovery.RefusedException e) {
-                spec.commandLine().getErr().println("cutover: " + e.getMessage());
-                return 5;
+                throw new ExitException.Refused("cutover: " + e.getMessage());
             }
         }
-        RecoverySupport.Loaded loaded = RecoverySupport.load(spec, global, run, trust, true);
-        if (loaded.recorded() == null) {
-            return loaded.exit();
-        }
-        RecoverySupport.Recorded r = loaded.recorded();
+        RecoverySupport.Recorded r = RecoverySupport.load(spec, global, run, trust, true);
         try {
             RecoveryClaim.checkDead(r.runDir(), force);
         } catch (Recovery.RefusedException e) {
-            spec.commandLine().getErr().println("cutover: " + e.getMessage());
-            return 5;
+            throw new ExitException.Refused("cutover: " + e.getMessage());
         }
         if (!confirmed(r)) {
             return 5;
@@ -86,9 +79,8 @@ final class ResumeCommand implements Callable<Integer> {
             try {
                 RecoverySupport.recordTrust(r.runDir(), r.trustNote(), r.masker());
             } catch (java.io.IOException e) {
-                spec.commandLine().getErr().println("cutover: cannot record the trust decision in " + r.runDir()
+                throw new ExitException.Refused("cutover: cannot record the trust decision in " + r.runDir()
                         + ": " + e.getMessage());
-                return 5;
             }
         }
         InDoubtResolver resolver = (stepId, uses) -> {

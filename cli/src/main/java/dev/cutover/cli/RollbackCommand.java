@@ -45,21 +45,16 @@ final class RollbackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RecoverySupport.Loaded loaded = RecoverySupport.load(spec, global, run, trust, false);
-        if (loaded.recorded() == null) {
-            return loaded.exit();
-        }
-        RecoverySupport.Recorded r = loaded.recorded();
+        RecoverySupport.Recorded r = RecoverySupport.load(spec, global, run, trust, false);
         if (!yes) {
             java.io.Console c = System.console();
             if (c == null) {
-                spec.commandLine().getErr().println("cutover: refusing to roll back without confirmation: not on a "
+                throw new ExitException.Refused("cutover: refusing to roll back without confirmation: not on a "
                         + "terminal. Add --yes.");
-                return 5;
             }
             String a = c.readLine("Roll back run %s of '%s'? Type 'yes': ", run, r.runbook().name());
             if (a == null || !a.trim().equals("yes")) {
-                return 5;
+                throw new ExitException.Refused(null); // not confirmed: nothing to add to what was typed
             }
         }
         return RecoverySupport.run(spec, global, operator, signKey, r, (recovery, options, console, abort) ->

@@ -1,6 +1,5 @@
 package dev.cutover.cli;
 
-import dev.cutover.journal.SealKeys;
 import dev.cutover.journal.SealSigningKey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -9,7 +8,6 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.Console;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -43,18 +41,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String fromEnv = global.environment().get("CUTOVER_SIGN_KEY");
-        Path keyFile = signKey != null ? signKey : fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : null;
-        SealSigningKey key = null;
-        if (keyFile != null) {
-            try {
-                key = SealKeys.readPrivate(keyFile);
-            } catch (IOException e) {
-                spec.commandLine().getErr().println("cutover: cannot read the signing key: " + e.getMessage()
-                        + "; nothing was run.");
-                return 2;
-            }
-        }
+        SealSigningKey key = RecoverySupport.signingKey(spec, signKey);
         runbook.policy.yesToApprovals = yes;
         return RunSupport.execute(spec, global, runbook, false, operator, ticket, p -> {
             if (yes) {
@@ -62,15 +49,13 @@ final class RunCommand implements Callable<Integer> {
             }
             Console c = System.console();
             if (c == null) {
-                spec.commandLine().getErr().println("cutover: refusing to run '" + p.runbook().name()
+                throw new ExitException.Refused("cutover: refusing to run '" + p.runbook().name()
                         + "' without confirmation: not on a terminal. Add --yes to confirm.");
-                return 5;
             }
             String answer = c.readLine("Run '%s' (%d steps) now? Type 'yes' to proceed: ", p.runbook().name(),
                     p.runbook().steps().size());
             if (answer == null || !answer.trim().equalsIgnoreCase("yes")) {
-                spec.commandLine().getErr().println("cutover: not confirmed; nothing was run.");
-                return 5;
+                throw new ExitException.Refused("cutover: not confirmed; nothing was run.");
             }
             return null;
         }, key);
