@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 
 /** The {@code cutover} command: parses, calls the engine, renders. */
 @Command(name = "cutover", mixinStandardHelpOptions = true, versionProvider = CutoverCli.VersionProvider.class,
+        resourceBundle = "dev.cutover.cli.Options",
         description = "Runs production changes from YAML runbooks, with automatic rollback and a tamper-evident journal.")
 public final class CutoverCli implements Runnable {
     /**

@@ -6,7 +6,6 @@ import dev.cutover.journal.OsIdentity;
 import dev.cutover.journal.RecordVerifier;
 import dev.cutover.journal.SealPublicKey;
 import dev.cutover.journal.TrustedKeys;
-import dev.cutover.journal.JournalReader;
 import dev.cutover.plugin.SecretSourceRegistry;
 import dev.cutover.plugin.StepTypeRegistry;
 import dev.cutover.run.RunOutcome;
@@ -137,25 +136,6 @@ final class RecoverySupport {
         }
     }
 
-    /**
-     * The key from --sign-key or CUTOVER_SIGN_KEY to seal with, or null for none.
-     *
-     * @throws ExitException.InvalidInput (2) when it cannot be read
-     */
-    static dev.cutover.journal.SealSigningKey signingKey(CommandSpec spec, Path option) {
-        String fromEnv = CutoverCli.environmentOf(spec).get("CUTOVER_SIGN_KEY");
-        Path file = option != null ? option : fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : null;
-        if (file == null) {
-            return null;
-        }
-        try {
-            return dev.cutover.journal.SealKeys.readPrivate(file);
-        } catch (IOException e) {
-            throw new ExitException.InvalidInput("cutover: cannot read the signing key: " + e.getMessage()
-                    + "; nothing was run.");
-        }
-    }
-
     static int render(CommandSpec spec, GlobalOptions global, dev.cutover.journal.SealSigningKey key, Recorded r,
                       RunOutcome o) {
         if (key != null) {
@@ -190,9 +170,10 @@ final class RecoverySupport {
      *
      * @throws ExitException.Refused (5) the engine refused, or the journal could not be written
      */
-    static int run(CommandSpec spec, GlobalOptions global, String operator, Path signKey, Recorded r, Action action) {
+    static int run(CommandSpec spec, GlobalOptions global, String operator, SharedOptions.SignKey signKey, Recorded r,
+                   Action action) {
         dev.cutover.spi.ChildProcesses.prepareInBackground();
-        dev.cutover.journal.SealSigningKey key = signingKey(spec, signKey);
+        dev.cutover.journal.SealSigningKey key = signKey.read();
         dev.cutover.run.RunOptions options = dev.cutover.run.RunOptions.builder(global.stateDirectory())
                 .operator(operator).environment(r.environment()).environmentVariables(global.environment())
                 .build();

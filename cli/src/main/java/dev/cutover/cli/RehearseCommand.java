@@ -70,11 +70,11 @@ final class RehearseCommand implements Callable<Integer> {
             + "of the comparison (repeat); timings, pids and start times are left out by default.")
     List<String> ignores = new ArrayList<>();
 
-    @Option(names = "--operator", description = "Who rehearses (default: the OS user).")
-    String operator;
+    @Mixin
+    SharedOptions.Operator operator;
 
-    @Option(names = "--ticket", description = "The change ticket, recorded in each journal.")
-    String ticket;
+    @Mixin
+    SharedOptions.Ticket ticket;
 
     @Spec
     CommandSpec spec;
@@ -121,10 +121,10 @@ final class RehearseCommand implements Callable<Integer> {
                     + e.getMessage() + "); nothing was run. Use --state-dir.");
         }
         PrintWriter live = global.json() ? err : out;
-        RunOptions base = RunOptions.builder(global.stateDirectory()).operator(operator).ticket(ticket)
+        RunOptions base = RunOptions.builder(global.stateDirectory()).operator(operator.operator).ticket(ticket.ticket)
                 .environment(runbook.environmentLabel()).environmentVariables(global.environment())
                 .windows(runbook.policy.windows(p.env())).overrideWindow(runbook.policy.overrideReason())
-                .approver(runbook.policy.approver(operator, live)).rehearsal(true).build();
+                .approver(runbook.policy.approver(operator.operator, live)).rehearsal(true).build();
         List<String> patterns = new ArrayList<>(DriftComparer.DEFAULT_IGNORES);
         patterns.addAll(Rehearsal.EXTRA_IGNORES);
         patterns.addAll(ignores);

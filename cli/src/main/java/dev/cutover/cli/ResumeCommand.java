@@ -38,15 +38,14 @@ final class ResumeCommand implements Callable<Integer> {
             + "was started on another host or container (whose processes cutover cannot see) that is gone for good.")
     boolean force;
 
-    @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation (required when not on a terminal).")
-    boolean yes;
+    @Mixin
+    SharedOptions.Yes yes;
 
-    @Option(names = "--operator", description = "Who resumes (default: the OS user).")
-    String operator;
+    @Mixin
+    SharedOptions.Operator operator;
 
-    @Option(names = "--sign-key", paramLabel = "FILE", description = "Seal the journal with this Ed25519 private key "
-            + "when done; default: $CUTOVER_SIGN_KEY.")
-    java.nio.file.Path signKey;
+    @Mixin
+    SharedOptions.SignKey signKey;
 
     @Spec
     CommandSpec spec;
@@ -96,14 +95,14 @@ final class ResumeCommand implements Callable<Integer> {
             return "done".equals(a == null ? "" : a.trim()) ? ProbeResult.DONE
                     : "not-done".equals(a == null ? "" : a.trim()) ? ProbeResult.NOT_DONE : ProbeResult.UNKNOWN;
         };
-        return RecoverySupport.run(spec, global, operator, signKey, r, (recovery, options, console, abort) ->
+        return RecoverySupport.run(spec, global, operator.operator, signKey, r, (recovery, options, console, abort) ->
                 recovery.resume(r.runDir(), r.runbook(), r.params(), options, r.masker(), console, abort,
                         resolver, force));
     }
 
     /** Like run: --yes, or 'yes' typed on a terminal; never proceeds unasked without a terminal. */
     private boolean confirmed(RecoverySupport.Recorded r) {
-        if (yes) {
+        if (yes.yes) {
             return true;
         }
         java.io.Console c = System.console();

@@ -30,15 +30,14 @@ final class RollbackCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Proceed although the runbook file changed since the run.")
     boolean force;
 
-    @Option(names = "--operator", description = "Who rolls back (default: the OS user).")
-    String operator;
+    @Mixin
+    SharedOptions.Operator operator;
 
-    @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")
-    boolean yes;
+    @Mixin
+    SharedOptions.Yes yes;
 
-    @Option(names = "--sign-key", paramLabel = "FILE", description = "Seal the journal with this Ed25519 private key "
-            + "when done; default: $CUTOVER_SIGN_KEY.")
-    java.nio.file.Path signKey;
+    @Mixin
+    SharedOptions.SignKey signKey;
 
     @Spec
     CommandSpec spec;
@@ -46,7 +45,7 @@ final class RollbackCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RecoverySupport.Recorded r = RecoverySupport.load(spec, global, run, trust, false);
-        if (!yes) {
+        if (!yes.yes) {
             java.io.Console c = System.console();
             if (c == null) {
                 throw new ExitException.Refused("cutover: refusing to roll back without confirmation: not on a "
@@ -57,7 +56,7 @@ final class RollbackCommand implements Callable<Integer> {
                 throw new ExitException.Refused(null); // not confirmed: nothing to add to what was typed
             }
         }
-        return RecoverySupport.run(spec, global, operator, signKey, r, (recovery, options, console, abort) ->
+        return RecoverySupport.run(spec, global, operator.operator, signKey, r, (recovery, options, console, abort) ->
                 recovery.rollback(r.runDir(), r.runbook(), r.params(), options, r.masker(), console, abort,
                         r.trustNote() == null ? reason : reason + " [" + r.trustNote() + "]", force));
     }

@@ -3,12 +3,10 @@ package dev.cutover.cli;
 import dev.cutover.journal.SealSigningKey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.Console;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code cutover run}: executes a runbook, rolling back automatically on failure. */
@@ -23,28 +21,27 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global;
 
-    @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation (required when not on a terminal).")
-    boolean yes;
+    @Mixin
+    SharedOptions.Yes yes;
 
-    @Option(names = "--operator", description = "Who runs the change (default: the OS user).")
-    String operator;
+    @Mixin
+    SharedOptions.Operator operator;
 
-    @Option(names = "--ticket", description = "The change ticket, recorded in the journal.")
-    String ticket;
+    @Mixin
+    SharedOptions.Ticket ticket;
 
-    @Option(names = "--sign-key", paramLabel = "FILE", description = "Seal the run's journal with this Ed25519 "
-            + "private key (cutover keygen); default: $CUTOVER_SIGN_KEY.")
-    Path signKey;
+    @Mixin
+    SharedOptions.SignKey signKey;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        SealSigningKey key = RecoverySupport.signingKey(spec, signKey);
-        runbook.policy.yesToApprovals = yes;
-        return RunSupport.execute(spec, global, runbook, false, operator, ticket, p -> {
-            if (yes) {
+        SealSigningKey key = signKey.read();
+        runbook.policy.yesToApprovals = yes.yes;
+        return RunSupport.execute(spec, global, runbook, false, operator.operator, ticket.ticket, p -> {
+            if (yes.yes) {
                 return null;
             }
             Console c = System.console();

@@ -33,8 +33,8 @@ final class UnlockCommand implements Callable<Integer> {
     @Option(names = "--reason", required = true, description = "Why, for the record.")
     String reason;
 
-    @Option(names = "--operator", description = "Who (default: the OS user).")
-    String operator;
+    @Mixin
+    SharedOptions.Operator operator;
 
     @Mixin
     GlobalOptions global;
@@ -48,7 +48,7 @@ final class UnlockCommand implements Callable<Integer> {
         if (reason.isBlank()) {
             throw new ExitException.InvalidInput("cutover: --reason must say why the lock is removed");
         }
-        String who = operator != null ? operator : System.getProperty("user.name", "unknown");
+        String who = operator.operator != null ? operator.operator : System.getProperty("user.name", "unknown");
         Path lockDir = RunLock.directory(CutoverCli.environmentOf(spec));
         Optional<RunLock.Holder> removed;
         try {
