@@ -60,8 +60,8 @@ final class ApproveCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         RunLocator.Found found = RunLocator.find(run, global.stateDirectory());
         if (found == null) {
-            err.println("cutover: no run '" + run + "' in " + global.stateDirectory().resolve("runs"));
-            return 2;
+            throw new ExitException.InvalidInput(
+                    "cutover: no run '" + run + "' in " + global.stateDirectory().resolve("runs"));
         }
         RecordVerifier.Verdict v;
         SealSigningKey signing;
@@ -69,17 +69,15 @@ final class ApproveCommand implements Callable<Integer> {
             v = RecordVerifier.verify(found.journal(), List.of(), found.expect().resumable());
             signing = SealKeys.readPrivate(key);
         } catch (IOException e) {
-            err.println("cutover: " + e.getMessage() + "; nothing was written.");
-            return 2;
+            throw new ExitException.InvalidInput("cutover: " + e.getMessage() + "; nothing was written.");
         }
         if (!v.ok() || v.first() == null) {
-            err.println("cutover: refusing to approve: the journal of run " + run + " does not verify: " + v.problem());
-            return 5;
+            throw new ExitException.Refused(
+                    "cutover: refusing to approve: the journal of run " + run + " does not verify: " + v.problem());
         }
         JournalEvent started = v.first();
         if (!step.matches("[a-z0-9-]+")) {
-            err.println("cutover: '" + step + "' is not a step id ([a-z0-9-]+)");
-            return 2;
+            throw new ExitException.InvalidInput("cutover: '" + step + "' is not a step id ([a-z0-9-]+)");
         }
         ApprovalCheck.Expected e = ApprovalCheck.Expected.of(started, step);
         SignedApproval a = SignedApproval.sign(signing, e.run(), step, e.runbookSha256(), e.paramsSha256(),
@@ -88,8 +86,7 @@ final class ApproveCommand implements Callable<Integer> {
         try {
             ApprovalCheck.write(file, a);
         } catch (IOException ex) {
-            err.println("cutover: cannot write " + file + ": " + ex.getMessage());
-            return 2;
+            throw new ExitException.InvalidInput("cutover: cannot write " + file + ": " + ex.getMessage());
         }
         PrintWriter o = spec.commandLine().getOut();
         o.println("Approved step '" + step + "' of run " + e.run() + " (" + started.dataString("runbook") + ", SHA-256 "

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 
 /** The {@code cutover} command: parses, calls the engine, renders. */
 @Command(name = "cutover", mixinStandardHelpOptions = true, versionProvider = CutoverCli.VersionProvider.class,
+        resourceBundle = "dev.cutover.cli.Options",
         description = "Runs production changes from YAML runbooks, with automatic rollback and a tamper-evident journal.")
 public final class CutoverCli implements Runnable {
     /**
@@ -39,6 +40,11 @@ public final class CutoverCli implements Runnable {
         m.put("rehearse", RehearseCommand::new);
         m.put("help", CommandLine.HelpCommand::new);
         return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** The subcommands' names, in the order help lists them (for tests that must cover every command). */
+    static java.util.Set<String> commandNames() {
+        return COMMANDS.keySet();
     }
 
     @CommandLine.Spec
@@ -117,16 +123,8 @@ public final class CutoverCli implements Runnable {
         } else {
             COMMANDS.forEach((name, command) -> cl.addSubcommand(name, command.get()));
         }
-        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            if (ex instanceof dev.cutover.plugin.PluginException) {
-                commandLine.getErr().println("cutover: " + ex.getMessage() + "; nothing was run.");
-                return 2;
-            }
-            commandLine.getErr().println("cutover: internal error: " + dev.cutover.secrets.Masker.global()
-                    .mask(String.valueOf(ex)));
-            org.slf4j.LoggerFactory.getLogger(CutoverCli.class).debug("internal error", ex);
-            return 70;
-        });
+        cl.setExitCodeExceptionMapper(ExitException.MAPPER);
+        cl.setExecutionExceptionHandler(ExitException.HANDLER);
         return cl;
     }
 

@@ -43,8 +43,7 @@ final class DocsCommand implements Callable<Integer> {
     public Integer call() {
         String f = format.toLowerCase(Locale.ROOT);
         if (!f.equals("md") && !f.equals("markdown") && !f.equals("html")) {
-            spec.commandLine().getErr().println("cutover: unknown format '" + format + "': use md or html");
-            return 2;
+            throw new ExitException.InvalidInput("cutover: unknown format '" + format + "': use md or html");
         }
         String text;
         try {
@@ -62,8 +61,7 @@ final class DocsCommand implements Callable<Integer> {
         try {
             AtomicFiles.writeString(out, text);
         } catch (IOException e) {
-            spec.commandLine().getErr().println("cutover: cannot write " + out + ": " + e);
-            return 2;
+            throw new ExitException.InvalidInput("cutover: cannot write " + out + ": " + e);
         }
         spec.commandLine().getOut().println("wrote " + out);
         return 0;

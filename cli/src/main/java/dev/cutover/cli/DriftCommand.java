@@ -86,8 +86,7 @@ final class DriftCommand implements Callable<Integer> {
         List<Target> targets = targets();
         String usage = checkCount(targets.size());
         if (usage != null) {
-            err.println("cutover drift: " + usage);
-            return 2;
+            throw new ExitException.InvalidInput("cutover drift: " + usage);
         }
         Masker masker = new Masker();
         StepTypeRegistry registry = StepTypeRegistry.load(global.plugins());
@@ -110,24 +109,23 @@ final class DriftCommand implements Callable<Integer> {
         }
         FactGatherer gatherer = new FactGatherer(registry);
         if (gatherer.factSteps(rb).isEmpty()) {
-            err.println("cutover drift: " + runbook + " has no facts to compare: add read-only preflight steps or mark "
+            throw new ExitException.InvalidInput(
+                    "cutover drift: " + runbook + " has no facts to compare: add read-only preflight steps or mark "
                     + "read-only steps 'fact: true'");
-            return 2;
         }
         try {
             Engine.checkStateDirectory(global.stateDirectory());
         } catch (IOException e) {
-            err.println("cutover drift: the state directory " + global.stateDirectory() + " is not writable ("
+            throw new ExitException.Refused(
+                    "cutover drift: the state directory " + global.stateDirectory() + " is not writable ("
                     + e.getMessage() + "); nothing was run. Use --state-dir.");
-            return 5;
         }
         List<EnvironmentFacts> facts = new ArrayList<>();
         if (baseline != null && !save) {
             try {
                 facts.add(Baseline.read(baseline));
             } catch (IOException e) {
-                err.println("cutover drift: cannot use the baseline: " + e.getMessage());
-                return 2;
+                throw new ExitException.InvalidInput("cutover drift: cannot use the baseline: " + e.getMessage());
             }
         }
         PrintWriter progress = global.json() ? err : out;
@@ -143,8 +141,8 @@ final class DriftCommand implements Callable<Integer> {
                 progress.flush();
                 facts.add(f);
             } catch (IOException e) {
-                err.println("cutover drift: cannot create the journal for " + t.label() + ": " + e.getMessage());
-                return 5;
+                throw new ExitException.Refused(
+                        "cutover drift: cannot create the journal for " + t.label() + ": " + e.getMessage());
             }
         }
         if (save) {
@@ -165,8 +163,8 @@ final class DriftCommand implements Callable<Integer> {
         try {
             Baseline.write(baseline, rb, f, Instant.now());
         } catch (IOException e) {
-            err.println("cutover drift: cannot write the baseline " + baseline + ": " + e.getMessage());
-            return 2;
+            throw new ExitException.InvalidInput(
+                    "cutover drift: cannot write the baseline " + baseline + ": " + e.getMessage());
         }
         if (global.json()) {
             JsonSummary.print(out, Map.of("baseline", baseline.toString(), "environment", f.name(),

@@ -72,29 +72,29 @@ final class ExpiryCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         String format = global.output == null ? "text" : global.output.toLowerCase(java.util.Locale.ROOT);
         if (!List.of("text", "json", "prometheus").contains(format)) {
-            err.println("cutover expiry: --output must be text, json or prometheus, not '" + global.output + "'");
-            return 2;
+            throw new ExitException.InvalidInput(
+                    "cutover expiry: --output must be text, json or prometheus, not '" + global.output + "'");
         }
         Duration window;
         try {
             window = Durations.parse(within);
         } catch (IllegalArgumentException e) {
-            err.println("cutover expiry: --within '" + within + "' is not a duration; write 30d, 90d or 12h");
-            return 2;
+            throw new ExitException.InvalidInput(
+                    "cutover expiry: --within '" + within + "' is not a duration; write 30d, 90d or 12h");
         }
         if (stores.isEmpty() && bundles.isEmpty() && rdsInstances.isEmpty()) {
-            err.println("cutover expiry: nothing to check; give --store FILE, --bundle FILE or --rds-instance ID "
+            throw new ExitException.InvalidInput(
+                    "cutover expiry: nothing to check; give --store FILE, --bundle FILE or --rds-instance ID "
                     + "--region R");
-            return 2;
         }
         if (!rdsInstances.isEmpty() && regions.size() != 1 && regions.size() != rdsInstances.size()) {
-            err.println("cutover expiry: give one --region for all --rds-instance options, or one per instance");
-            return 2;
+            throw new ExitException.InvalidInput(
+                    "cutover expiry: give one --region for all --rds-instance options, or one per instance");
         }
         String secret = passwordEnv == null ? null : global.environment().get(passwordEnv);
         if (passwordEnv != null && secret == null) {
-            err.println("cutover expiry: the environment variable " + passwordEnv + " (--password-env) is not set");
-            return 2;
+            throw new ExitException.InvalidInput(
+                    "cutover expiry: the environment variable " + passwordEnv + " (--password-env) is not set");
         }
         char[] password = secret == null ? null : secret.toCharArray();
         Instant now = Instant.now();

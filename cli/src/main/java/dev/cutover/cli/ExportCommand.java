@@ -47,9 +47,8 @@ final class ExportCommand implements Callable<Integer> {
         RunLocator.Found found = RunLocator.find(run, global.stateDirectory());
         Path journal = found == null ? null : found.journal();
         if (journal == null || !journal.getFileName().toString().equals(dev.cutover.journal.Journal.FILE_NAME)) {
-            err.println("cutover: no run '" + run + "' (looked for a run directory and "
+            throw new ExitException.InvalidInput("cutover: no run '" + run + "' (looked for a run directory and "
                     + global.stateDirectory().resolve("runs") + "/" + run + ")");
-            return 2;
         }
         RunReport report;
         RunExport.Result r;
@@ -57,9 +56,9 @@ final class ExportCommand implements Callable<Integer> {
             report = ReportCommand.read(found, trust, publicKey);
             r = RunExport.write(journal.toAbsolutePath().getParent(), report, out, includeBackups);
         } catch (IOException e) {
-            err.println("cutover: cannot export " + run + " to " + out + ": " + (e.getMessage() == null ? e
+            throw new ExitException.InvalidInput(
+                    "cutover: cannot export " + run + " to " + out + ": " + (e.getMessage() == null ? e
                     : e.getMessage()));
-            return 2;
         }
         var o = spec.commandLine().getOut();
         o.println("wrote " + out + ": " + r.files().size() + " files and SHA256SUMS");

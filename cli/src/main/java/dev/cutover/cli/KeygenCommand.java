@@ -2,6 +2,7 @@ package dev.cutover.cli;
 
 import dev.cutover.journal.SealKeys;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,6 +21,10 @@ final class KeygenCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Directory to write the two files to.")
     Path out;
 
+    /** Accepted like on every command; a key pair does not depend on them. */
+    @Mixin
+    GlobalOptions global;
+
     @Spec
     CommandSpec spec;
 
@@ -29,12 +34,10 @@ final class KeygenCommand implements Callable<Integer> {
         try {
             g = SealKeys.generate(out);
         } catch (FileAlreadyExistsException e) {
-            spec.commandLine().getErr().println("cutover: " + e.getFile() + ": " + e.getReason() + "; nothing was "
+            throw new ExitException.InvalidInput("cutover: " + e.getFile() + ": " + e.getReason() + "; nothing was "
                     + "written.");
-            return 2;
         } catch (IOException e) {
-            spec.commandLine().getErr().println("cutover: cannot write a key pair to " + out + ": " + e);
-            return 2;
+            throw new ExitException.InvalidInput("cutover: cannot write a key pair to " + out + ": " + e);
         }
         var o = spec.commandLine().getOut();
         o.println("private key: " + g.privateKey() + "  (mode 0600; seal runs with: cutover run ... --sign-key "

@@ -2,7 +2,6 @@ package dev.cutover.cli;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -19,17 +18,17 @@ final class PlanCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global;
 
-    @Option(names = "--operator", description = "Who is planning (default: the OS user).")
-    String operator;
+    @Mixin
+    SharedOptions.Operator operator;
 
-    @Option(names = "--ticket", description = "The change ticket.")
-    String ticket;
+    @Mixin
+    SharedOptions.Ticket ticket;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        return RunSupport.execute(spec, global, runbook, true, operator, ticket, null);
+        return RunSupport.execute(spec, global, runbook, true, operator.operator, ticket.ticket, null);
     }
 }

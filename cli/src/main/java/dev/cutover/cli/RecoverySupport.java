@@ -6,7 +6,6 @@ import dev.cutover.journal.OsIdentity;
 import dev.cutover.journal.RecordVerifier;
 import dev.cutover.journal.SealPublicKey;
 import dev.cutover.journal.TrustedKeys;
-import dev.cutover.journal.JournalReader;
 import dev.cutover.plugin.SecretSourceRegistry;
 import dev.cutover.plugin.StepTypeRegistry;
 import dev.cutover.run.RunOutcome;
@@ -35,25 +34,21 @@ final class RecoverySupport {
                     StepTypeRegistry registry, String environment, String trustNote) {
     }
 
-    /** The recorded run, or the exit code (2 bad input, 5 refused) after printing why. */
-    record Loaded(Recorded recorded, int exit) {
-        static Loaded failed(int exit) {
-            return new Loaded(null, exit);
-        }
-    }
-
     /**
      * Checks that the run's record can be trusted, then loads the runbook the operator named (or, for a journal
      * sealed by a trusted key, the one it records) and the params it recorded; prints the problem on failure.
      * Refused (5): a broken chain, a seal that fails or lines after it, a journal of another run or outside its
      * run directory, or an unsealed journal while trusted keys are configured (unless --trust-unsealed).
+     *
+     * @throws ExitException.InvalidInput (2) no such run, an unreadable key or journal, a runbook not given or invalid
+     * @throws ExitException.Refused (5) a journal that cannot be trusted
      */
-    static Loaded load(CommandSpec spec, GlobalOptions global, String run, RecoveryOptions trust, boolean resume) {
+    static Recorded load(CommandSpec spec, GlobalOptions global, String run, RecoveryOptions trust, boolean resume) {
         var err = spec.commandLine().getErr();
         RunLocator.Found found = RunLocator.find(run, global.stateDirectory());
         if (found == null) {
-            err.println("cutover: no run '" + run + "' in " + global.stateDirectory().resolve("runs"));
-            return Loaded.failed(2);
+            throw new ExitException.InvalidInput(
+                    "cutover: no run '" + run + "' in " + global.stateDirectory().resolve("runs"));
         }
         Path journal = found.journal();
         List<SealPublicKey> keys;
@@ -67,24 +62,23 @@ final class RecoverySupport {
                 v = RecordVerifier.verify(journal, keys, expect);
             }
         } catch (IOException e) {
-            err.println("cutover: " + e.getMessage());
-            return Loaded.failed(2);
+            throw new ExitException.InvalidInput("cutover: " + e.getMessage());
         }
         if (!v.ok()) {
-            err.println("cutover: refusing to act on run " + run + ": its journal cannot be trusted: " + v.problem()
+            throw new ExitException.Refused(
+                    "cutover: refusing to act on run " + run + ": its journal cannot be trusted: " + v.problem()
                     + ". Nothing was run.");
-            return Loaded.failed(5);
         }
         String note = null;
         if (!v.authenticated()) {
             String what = v.seal().seal() == null ? "is not sealed"
                     : "is sealed by " + v.seal().seal().fingerprint() + " but no trusted key was configured to check it";
             if (!keys.isEmpty() && trust.trustUnsealed == null) {
-                err.println("cutover: refusing to act on run " + run + ": its journal " + what + ", and trusted keys "
+                throw new ExitException.Refused(
+                        "cutover: refusing to act on run " + run + ": its journal " + what + ", and trusted keys "
                         + "are configured: anyone who can write " + journal + " could have rewritten its undo records."
                         + " If you have checked the journal, rerun with --trust-unsealed 'REASON' (recorded)."
                         + " Nothing was run.");
-                return Loaded.failed(5);
             }
             if (!keys.isEmpty()) {
                 note = "journal " + what + "; trusted anyway by OS user " + OsIdentity.user() + ": "
@@ -97,19 +91,18 @@ final class RecoverySupport {
         }
         JournalEvent first = v.first();
         if (first == null) {
-            err.println("cutover: " + journal + " holds no complete event");
-            return Loaded.failed(2);
+            throw new ExitException.InvalidInput("cutover: " + journal + " holds no complete event");
         }
         Map<String, Object> header = first.data();
         Path runbookFile = trust.runbook;
         if (runbookFile == null) {
             Object recorded = header.get("runbook_file");
             if (!v.authenticated() || recorded == null) {
-                err.println("cutover: name the runbook to " + (resume ? "resume" : "roll back") + " with --runbook FILE"
+                throw new ExitException.InvalidInput(
+                        "cutover: name the runbook to " + (resume ? "resume" : "roll back") + " with --runbook FILE"
                         + (recorded == null ? "" : " (the journal records " + recorded + ", but it is not sealed by a "
                         + "trusted key, so cutover does not take a path to run from it)") + "; its SHA-256 must be "
                         + header.get("runbook_sha256") + ". Nothing was run.");
-                return Loaded.failed(2);
             }
             runbookFile = Path.of(recorded.toString());
         }
@@ -122,11 +115,11 @@ final class RecoverySupport {
                     : Map.of();
             Map<String, Object> params = new ParamResolver(global.environment(), masker, true)
                     .withSecretSources(() -> SecretSourceRegistry.load(global.plugins())).resolveRecorded(rb, recorded);
-            return new Loaded(new Recorded(journal.getParent(), rb, params, masker, registry,
-                    header.get("environment") == null ? null : header.get("environment").toString(), note), 0);
+            return new Recorded(journal.getParent(), rb, params, masker, registry,
+                    header.get("environment") == null ? null : header.get("environment").toString(), note);
         } catch (InvalidRunbookException e) {
             ValidateCommand.report(spec, global, e);
-            return Loaded.failed(2);
+            throw new ExitException.InvalidInput(null); // the problems are printed
         }
     }
 
@@ -140,26 +133,6 @@ final class RecoverySupport {
             data.put("host", OsIdentity.host());
             data.put("torn_tail_removed", j.repairedTail() == null ? null : masker.mask(j.repairedTail()));
             j.append("trust.unsealed", null, null, null, data);
-        }
-    }
-
-    /** The signing key to seal with (null for none), or {@code ok == false} when it could not be read. */
-    record SigningKey(boolean ok, dev.cutover.journal.SealSigningKey key) {
-    }
-
-    /** The key from --sign-key or CUTOVER_SIGN_KEY; prints the problem when it cannot be read. */
-    static SigningKey signingKey(CommandSpec spec, Path option) {
-        String fromEnv = CutoverCli.environmentOf(spec).get("CUTOVER_SIGN_KEY");
-        Path file = option != null ? option : fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : null;
-        if (file == null) {
-            return new SigningKey(true, null);
-        }
-        try {
-            return new SigningKey(true, dev.cutover.journal.SealKeys.readPrivate(file));
-        } catch (IOException e) {
-            spec.commandLine().getErr().println("cutover: cannot read the signing key: " + e.getMessage()
-                    + "; nothing was run.");
-            return new SigningKey(false, null);
         }
     }
 
@@ -192,13 +165,15 @@ final class RecoverySupport {
                 IOException;
     }
 
-    /** Runs a recovery (resume, later rollback): signing key, console, refusals and errors as exit codes. */
-    static int run(CommandSpec spec, GlobalOptions global, String operator, Path signKey, Recorded r, Action action) {
+    /**
+     * Runs a recovery (resume, later rollback): signing key, console; returns the outcome's exit code.
+     *
+     * @throws ExitException.Refused (5) the engine refused, or the journal could not be written
+     */
+    static int run(CommandSpec spec, GlobalOptions global, String operator, SharedOptions.SignKey signKey, Recorded r,
+                   Action action) {
         dev.cutover.spi.ChildProcesses.prepareInBackground();
-        SigningKey key = signingKey(spec, signKey);
-        if (!key.ok()) {
-            return 2;
-        }
+        dev.cutover.journal.SealSigningKey key = signKey.read();
         dev.cutover.run.RunOptions options = dev.cutover.run.RunOptions.builder(global.stateDirectory())
                 .operator(operator).environment(r.environment()).environmentVariables(global.environment())
                 .build();
@@ -207,20 +182,12 @@ final class RecoverySupport {
         dev.cutover.run.Abort abort = new dev.cutover.run.Abort();
         Interrupts signals = RunSupport.installInterruptHandler(abort, spec.commandLine().getErr());
         try {
-            return render(spec, global, key.key(), r, action.run(new dev.cutover.run.Recovery(r.registry()), options,
+            return render(spec, global, key, r, action.run(new dev.cutover.run.Recovery(r.registry()), options,
                     console, abort));
-        } catch (dev.cutover.run.Recovery.RefusedException e) {
-            spec.commandLine().getErr().println("cutover: " + e.getMessage());
-            return 5;
-        } catch (IOException e) {
-            return ioError(spec, e);
+        } catch (dev.cutover.run.Recovery.RefusedException | IOException e) {
+            throw new ExitException.Refused("cutover: " + e.getMessage());
         } finally {
             signals.close();
         }
-    }
-
-    static int ioError(CommandSpec spec, IOException e) {
-        spec.commandLine().getErr().println("cutover: " + e.getMessage());
-        return 5;
     }
 }

@@ -70,11 +70,11 @@ final class RehearseCommand implements Callable<Integer> {
             + "of the comparison (repeat); timings, pids and start times are left out by default.")
     List<String> ignores = new ArrayList<>();
 
-    @Option(names = "--operator", description = "Who rehearses (default: the OS user).")
-    String operator;
+    @Mixin
+    SharedOptions.Operator operator;
 
-    @Option(names = "--ticket", description = "The change ticket, recorded in each journal.")
-    String ticket;
+    @Mixin
+    SharedOptions.Ticket ticket;
 
     @Spec
     CommandSpec spec;
@@ -94,38 +94,37 @@ final class RehearseCommand implements Callable<Integer> {
         }
         if (isProduction(p.env())) {
             if (!production) {
-                err.println("cutover rehearse: refusing: " + p.env().file() + " says 'production: true'. A rehearsal "
+                throw new ExitException.Refused(
+                        "cutover rehearse: refusing: " + p.env().file() + " says 'production: true'. A rehearsal "
                         + "changes the environment for real and rolls it back on purpose; rehearse in a rehearsal "
                         + "environment, or add --i-know-this-is-production. Nothing was run.");
-                return 5;
             }
             err.println("cutover rehearse: WARNING: rehearsing in a production environment (" + p.env().file()
                     + "), as --i-know-this-is-production asks.");
         }
         if (new FactGatherer(p.registry()).factSteps(p.runbook()).isEmpty()) {
-            err.println("cutover rehearse: " + runbook.runbook + " has no facts to compare, so no rollback could be "
+            throw new ExitException.InvalidInput(
+                    "cutover rehearse: " + runbook.runbook + " has no facts to compare, so no rollback could be "
                     + "proven: add read-only preflight steps, or mark read-only steps 'fact: true'. Nothing was run.");
-            return 2;
         }
         RehearsalPlan plan;
         try {
             plan = plan(p);
         } catch (IllegalArgumentException e) {
-            err.println("cutover rehearse: " + e.getMessage() + ". Nothing was run.");
-            return 2;
+            throw new ExitException.InvalidInput("cutover rehearse: " + e.getMessage() + ". Nothing was run.");
         }
         try {
             Engine.checkStateDirectory(global.stateDirectory());
         } catch (IOException e) {
-            err.println("cutover rehearse: the state directory " + global.stateDirectory() + " is not writable ("
+            throw new ExitException.Refused(
+                    "cutover rehearse: the state directory " + global.stateDirectory() + " is not writable ("
                     + e.getMessage() + "); nothing was run. Use --state-dir.");
-            return 5;
         }
         PrintWriter live = global.json() ? err : out;
-        RunOptions base = RunOptions.builder(global.stateDirectory()).operator(operator).ticket(ticket)
+        RunOptions base = RunOptions.builder(global.stateDirectory()).operator(operator.operator).ticket(ticket.ticket)
                 .environment(runbook.environmentLabel()).environmentVariables(global.environment())
                 .windows(runbook.policy.windows(p.env())).overrideWindow(runbook.policy.overrideReason())
-                .approver(runbook.policy.approver(operator, live)).rehearsal(true).build();
+                .approver(runbook.policy.approver(operator.operator, live)).rehearsal(true).build();
         List<String> patterns = new ArrayList<>(DriftComparer.DEFAULT_IGNORES);
         patterns.addAll(Rehearsal.EXTRA_IGNORES);
         patterns.addAll(ignores);
@@ -136,8 +135,7 @@ final class RehearseCommand implements Callable<Integer> {
             report = rehearsal.run(p.runbook(), p.params(), plan, keepGoing, base, patterns, p.masker(),
                     new Console(live, global.color()), progress(live));
         } catch (IOException e) {
-            err.println("cutover rehearse: cannot create a run's journal: " + e.getMessage());
-            return 5;
+            throw new ExitException.Refused("cutover rehearse: cannot create a run's journal: " + e.getMessage());
         } finally {
             interrupts.close();
         }

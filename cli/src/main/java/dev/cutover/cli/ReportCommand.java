@@ -24,8 +24,8 @@ final class ReportCommand implements Callable<Integer> {
             + "the directory an exported zip unpacks to.")
     String run;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "md", description = "md, html or json "
-            + "(default md).")
+    @Option(names = "--format", paramLabel = "FORMAT", description = "md, html or json "
+            + "(default md; json with --output json).")
     String format;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write to FILE (atomically) instead of stdout.")
@@ -56,25 +56,28 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var err = spec.commandLine().getErr();
+        if (global.json() && format != null && !format.equalsIgnoreCase("json")) {
+            throw new ExitException.InvalidInput(
+                    "cutover: --output json asks for the JSON report but --format says " + format
+                    + ": give one of them (or --format json); nothing was written.");
+        }
         ReportFormat f;
         try {
-            f = ReportFormat.parse(format);
+            f = ReportFormat.parse(format != null ? format : global.json() ? "json" : "md");
         } catch (IllegalArgumentException e) {
-            err.println("cutover: " + e.getMessage());
-            return 2;
+            throw new ExitException.InvalidInput("cutover: " + e.getMessage());
         }
         RunLocator.Found found = RunLocator.find(run, global.stateDirectory());
         if (found == null) {
-            err.println("cutover: no run '" + run + "' (looked for a journal file, a run directory, and "
+            throw new ExitException.InvalidInput(
+                    "cutover: no run '" + run + "' (looked for a journal file, a run directory, and "
                     + global.stateDirectory().resolve("runs") + "/" + run + ")");
-            return 2;
         }
         RunReport report;
         try {
             report = read(found, trust, publicKey);
         } catch (IOException e) {
-            err.println("cutover: " + e.getMessage());
-            return 2;
+            throw new ExitException.InvalidInput("cutover: " + e.getMessage());
         }
         String text = f.render(report);
         if (out == null) {
@@ -84,8 +87,7 @@ final class ReportCommand implements Callable<Integer> {
             try {
                 AtomicFiles.writeString(out, text);
             } catch (IOException e) {
-                err.println("cutover: cannot write " + out + ": " + e);
-                return 2;
+                throw new ExitException.InvalidInput("cutover: cannot write " + out + ": " + e);
             }
             spec.commandLine().getOut().println("wrote " + out);
         }

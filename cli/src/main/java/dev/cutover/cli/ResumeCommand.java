@@ -38,15 +38,14 @@ final class ResumeCommand implements Callable<Integer> {
             + "was started on another host or container (whose processes cutover cannot see) that is gone for good.")
     boolean force;
 
-    @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation (required when not on a terminal).")
-    boolean yes;
+    @Mixin
+    SharedOptions.Yes yes;
 
-    @Option(names = "--operator", description = "Who resumes (default: the OS user).")
-    String operator;
+    @Mixin
+    SharedOptions.Operator operator;
 
-    @Option(names = "--sign-key", paramLabel = "FILE", description = "Seal the journal with this Ed25519 private key "
-            + "when done; default: $CUTOVER_SIGN_KEY.")
-    java.nio.file.Path signKey;
+    @Mixin
+    SharedOptions.SignKey signKey;
 
     @Spec
     CommandSpec spec;
@@ -54,8 +53,7 @@ final class ResumeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (assume != null && !assume.equals("done") && !assume.equals("not-done")) {
-            spec.commandLine().getErr().println("cutover: --assume takes done or not-done");
-            return 2;
+            throw new ExitException.InvalidInput("cutover: --assume takes done or not-done");
         }
         // a live run is refused before anything is read, decided or written
         RunLocator.Found where = RunLocator.find(run, global.stateDirectory());
@@ -63,20 +61,14 @@ final class ResumeCommand implements Callable<Integer> {
             try {
                 RecoveryClaim.checkDead(where.journal().getParent(), force);
             } catch (Recovery.RefusedException e) {
-                spec.commandLine().getErr().println("cutover: " + e.getMessage());
-                return 5;
+                throw new ExitException.Refused("cutover: " + e.getMessage());
             }
         }
-        RecoverySupport.Loaded loaded = RecoverySupport.load(spec, global, run, trust, true);
-        if (loaded.recorded() == null) {
-            return loaded.exit();
-        }
-        RecoverySupport.Recorded r = loaded.recorded();
+        RecoverySupport.Recorded r = RecoverySupport.load(spec, global, run, trust, true);
         try {
             RecoveryClaim.checkDead(r.runDir(), force);
         } catch (Recovery.RefusedException e) {
-            spec.commandLine().getErr().println("cutover: " + e.getMessage());
-            return 5;
+            throw new ExitException.Refused("cutover: " + e.getMessage());
         }
         if (!confirmed(r)) {
             return 5;
@@ -86,9 +78,8 @@ final class ResumeCommand implements Callable<Integer> {
             try {
                 RecoverySupport.recordTrust(r.runDir(), r.trustNote(), r.masker());
             } catch (java.io.IOException e) {
-                spec.commandLine().getErr().println("cutover: cannot record the trust decision in " + r.runDir()
+                throw new ExitException.Refused("cutover: cannot record the trust decision in " + r.runDir()
                         + ": " + e.getMessage());
-                return 5;
             }
         }
         InDoubtResolver resolver = (stepId, uses) -> {
@@ -104,14 +95,14 @@ final class ResumeCommand implements Callable<Integer> {
             return "done".equals(a == null ? "" : a.trim()) ? ProbeResult.DONE
                     : "not-done".equals(a == null ? "" : a.trim()) ? ProbeResult.NOT_DONE : ProbeResult.UNKNOWN;
         };
-        return RecoverySupport.run(spec, global, operator, signKey, r, (recovery, options, console, abort) ->
+        return RecoverySupport.run(spec, global, operator.operator, signKey, r, (recovery, options, console, abort) ->
                 recovery.resume(r.runDir(), r.runbook(), r.params(), options, r.masker(), console, abort,
                         resolver, force));
     }
 
     /** Like run: --yes, or 'yes' typed on a terminal; never proceeds unasked without a terminal. */
     private boolean confirmed(RecoverySupport.Recorded r) {
-        if (yes) {
+        if (yes.yes) {
             return true;
         }
         java.io.Console c = System.console();

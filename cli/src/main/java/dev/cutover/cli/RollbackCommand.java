@@ -30,39 +30,33 @@ final class RollbackCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Proceed although the runbook file changed since the run.")
     boolean force;
 
-    @Option(names = "--operator", description = "Who rolls back (default: the OS user).")
-    String operator;
+    @Mixin
+    SharedOptions.Operator operator;
 
-    @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")
-    boolean yes;
+    @Mixin
+    SharedOptions.Yes yes;
 
-    @Option(names = "--sign-key", paramLabel = "FILE", description = "Seal the journal with this Ed25519 private key "
-            + "when done; default: $CUTOVER_SIGN_KEY.")
-    java.nio.file.Path signKey;
+    @Mixin
+    SharedOptions.SignKey signKey;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        RecoverySupport.Loaded loaded = RecoverySupport.load(spec, global, run, trust, false);
-        if (loaded.recorded() == null) {
-            return loaded.exit();
-        }
-        RecoverySupport.Recorded r = loaded.recorded();
-        if (!yes) {
+        RecoverySupport.Recorded r = RecoverySupport.load(spec, global, run, trust, false);
+        if (!yes.yes) {
             java.io.Console c = System.console();
             if (c == null) {
-                spec.commandLine().getErr().println("cutover: refusing to roll back without confirmation: not on a "
+                throw new ExitException.Refused("cutover: refusing to roll back without confirmation: not on a "
                         + "terminal. Add --yes.");
-                return 5;
             }
             String a = c.readLine("Roll back run %s of '%s'? Type 'yes': ", run, r.runbook().name());
             if (a == null || !a.trim().equals("yes")) {
-                return 5;
+                throw new ExitException.Refused(null); // not confirmed: nothing to add to what was typed
             }
         }
-        return RecoverySupport.run(spec, global, operator, signKey, r, (recovery, options, console, abort) ->
+        return RecoverySupport.run(spec, global, operator.operator, signKey, r, (recovery, options, console, abort) ->
                 recovery.rollback(r.runDir(), r.runbook(), r.params(), options, r.masker(), console, abort,
                         r.trustNote() == null ? reason : reason + " [" + r.trustNote() + "]", force));
     }

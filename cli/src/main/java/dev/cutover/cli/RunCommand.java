@@ -1,16 +1,12 @@
 package dev.cutover.cli;
 
-import dev.cutover.journal.SealKeys;
 import dev.cutover.journal.SealSigningKey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.Console;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code cutover run}: executes a runbook, rolling back automatically on failure. */
@@ -25,52 +21,38 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global;
 
-    @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation (required when not on a terminal).")
-    boolean yes;
+    @Mixin
+    SharedOptions.Yes yes;
 
-    @Option(names = "--operator", description = "Who runs the change (default: the OS user).")
-    String operator;
+    @Mixin
+    SharedOptions.Operator operator;
 
-    @Option(names = "--ticket", description = "The change ticket, recorded in the journal.")
-    String ticket;
+    @Mixin
+    SharedOptions.Ticket ticket;
 
-    @Option(names = "--sign-key", paramLabel = "FILE", description = "Seal the run's journal with this Ed25519 "
-            + "private key (cutover keygen); default: $CUTOVER_SIGN_KEY.")
-    Path signKey;
+    @Mixin
+    SharedOptions.SignKey signKey;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        String fromEnv = global.environment().get("CUTOVER_SIGN_KEY");
-        Path keyFile = signKey != null ? signKey : fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : null;
-        SealSigningKey key = null;
-        if (keyFile != null) {
-            try {
-                key = SealKeys.readPrivate(keyFile);
-            } catch (IOException e) {
-                spec.commandLine().getErr().println("cutover: cannot read the signing key: " + e.getMessage()
-                        + "; nothing was run.");
-                return 2;
-            }
-        }
-        runbook.policy.yesToApprovals = yes;
-        return RunSupport.execute(spec, global, runbook, false, operator, ticket, p -> {
-            if (yes) {
+        SealSigningKey key = signKey.read();
+        runbook.policy.yesToApprovals = yes.yes;
+        return RunSupport.execute(spec, global, runbook, false, operator.operator, ticket.ticket, p -> {
+            if (yes.yes) {
                 return null;
             }
             Console c = System.console();
             if (c == null) {
-                spec.commandLine().getErr().println("cutover: refusing to run '" + p.runbook().name()
+                throw new ExitException.Refused("cutover: refusing to run '" + p.runbook().name()
                         + "' without confirmation: not on a terminal. Add --yes to confirm.");
-                return 5;
             }
             String answer = c.readLine("Run '%s' (%d steps) now? Type 'yes' to proceed: ", p.runbook().name(),
                     p.runbook().steps().size());
             if (answer == null || !answer.trim().equalsIgnoreCase("yes")) {
-                spec.commandLine().getErr().println("cutover: not confirmed; nothing was run.");
-                return 5;
+                throw new ExitException.Refused("cutover: not confirmed; nothing was run.");
             }
             return null;
         }, key);

@@ -42,10 +42,10 @@ final class RunSupport {
         try {
             Engine.checkStateDirectory(global.stateDirectory());
         } catch (IOException e) {
-            err.println("cutover: the state directory " + global.stateDirectory() + " is not writable ("
+            throw new ExitException.Refused(
+                    "cutover: the state directory " + global.stateDirectory() + " is not writable ("
                     + e.getClass().getSimpleName() + ": " + e.getMessage() + "); nothing was run. Use --state-dir or "
                     + "free some space.");
-            return 5;
         }
         if (confirm != null) {
             Integer refused = confirm.ask(p);
@@ -57,8 +57,7 @@ final class RunSupport {
         try {
             approverKeys = rbo.policy.approverKeys(global.environment());
         } catch (IOException e) {
-            err.println("cutover: approvers' keys: " + e.getMessage() + "; nothing was run.");
-            return 2;
+            throw new ExitException.InvalidInput("cutover: approvers' keys: " + e.getMessage() + "; nothing was run.");
         }
         RunOptions options = RunOptions.builder(global.stateDirectory()).dryRun(dryRun).operator(operator)
                 .ticket(ticket).environment(rbo.environmentLabel()).environmentVariables(global.environment())
@@ -77,8 +76,8 @@ final class RunSupport {
             }
             return o.exitCode();
         } catch (IOException e) {
-            err.println("cutover: cannot create the run's journal: " + e.getMessage() + "; nothing was run.");
-            return 5;
+            throw new ExitException.Refused(
+                    "cutover: cannot create the run's journal: " + e.getMessage() + "; nothing was run.");
         } finally {
             previous.close();
         }

@@ -2,6 +2,7 @@ package dev.cutover.cli;
 
 import dev.cutover.runbook.RunbookSchema;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -10,6 +11,10 @@ import java.util.concurrent.Callable;
 /** {@code cutover schema}: prints the runbook JSON Schema for editors and CI. */
 @Command(name = "schema", mixinStandardHelpOptions = true, description = "Print the runbook JSON Schema.")
 final class SchemaCommand implements Callable<Integer> {
+    /** Accepted like on every command; the schema is the same whatever they say. */
+    @Mixin
+    GlobalOptions global;
+
     @Spec
     CommandSpec spec;
 

@@ -33,8 +33,8 @@ final class UnlockCommand implements Callable<Integer> {
     @Option(names = "--reason", required = true, description = "Why, for the record.")
     String reason;
 
-    @Option(names = "--operator", description = "Who (default: the OS user).")
-    String operator;
+    @Mixin
+    SharedOptions.Operator operator;
 
     @Mixin
     GlobalOptions global;
@@ -46,22 +46,21 @@ final class UnlockCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         var err = spec.commandLine().getErr();
         if (reason.isBlank()) {
-            err.println("cutover: --reason must say why the lock is removed");
-            return 2;
+            throw new ExitException.InvalidInput("cutover: --reason must say why the lock is removed");
         }
-        String who = operator != null ? operator : System.getProperty("user.name", "unknown");
+        String who = operator.operator != null ? operator.operator : System.getProperty("user.name", "unknown");
         Path lockDir = RunLock.directory(CutoverCli.environmentOf(spec));
         Optional<RunLock.Holder> removed;
         try {
             removed = RunLock.unlock(lockDir, key, who, reason);
         } catch (RunLock.HeldException e) {
-            err.println("cutover: " + e.getMessage() + ", and that process is alive: refusing to unlock. Wait for it "
+            throw new ExitException.Refused(
+                    "cutover: " + e.getMessage() + ", and that process is alive: refusing to unlock. Wait for it "
                     + "to finish, or stop it (Ctrl-C or SIGTERM rolls it back). Nothing was changed.");
-            return 5;
         }
         if (removed.isEmpty()) {
-            err.println("cutover: no lock '" + key + "' in " + lockDir + "; nothing to remove");
-            return 2;
+            throw new ExitException.InvalidInput(
+                    "cutover: no lock '" + key + "' in " + lockDir + "; nothing to remove");
         }
         RunLock.Holder h = removed.get();
         String runId = Engine.newRunId();

@@ -59,9 +59,9 @@ final class VerifyCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         RunLocator.Found found = RunLocator.find(run, global.stateDirectory());
         if (found == null) {
-            err.println("cutover: no run '" + run + "' (looked for a journal file, a run directory, an unpacked "
+            throw new ExitException.InvalidInput(
+                    "cutover: no run '" + run + "' (looked for a journal file, a run directory, an unpacked "
                     + "export, and " + global.stateDirectory().resolve("runs") + "/" + run + ")");
-            return 2;
         }
         Path journal = found.journal();
         List<SealPublicKey> keys;
@@ -72,15 +72,13 @@ final class VerifyCommand implements Callable<Integer> {
             keys = trust.keys(publicKey);
             expect = trust.expect(found.expect());
         } catch (IOException e) {
-            err.println("cutover: " + e.getMessage());
-            return 2;
+            throw new ExitException.InvalidInput("cutover: " + e.getMessage());
         }
         RecordVerifier.Verdict v;
         try {
             v = RecordVerifier.verify(journal, keys, expect);
         } catch (IOException e) {
-            err.println("cutover: cannot read " + journal + ": " + e.getMessage());
-            return 2;
+            throw new ExitException.InvalidInput("cutover: cannot read " + journal + ": " + e.getMessage());
         }
         ApprovalCheck.Verdict approvals = ApprovalCheck.verifyJournal(v.events(), approvers);
         boolean ok = v.ok() && approvals.problems().isEmpty();
