@@ -26,9 +26,14 @@ final class Removals {
         this.scope = scope;
     }
 
+    /** Whether steps of this type run their {@code command} input as a process's argv (trait {@code runs:argv}). */
+    private boolean runsArgv(String uses) {
+        return scope.type(uses).map(t -> t.traits().contains(dev.cutover.spi.Traits.RUNS_ARGV)).orElse(false);
+    }
+
     /** The paths a step removes; empty for anything but a {@code shell.exec} command that removes files. */
     List<String> removedBy(StepDef s) {
-        if (!s.uses().equals("shell.exec")) {
+        if (!runsArgv(s.uses())) {
             return List.of();
         }
         List<String> argv = scope.strings(s.with().get("command"));
@@ -47,7 +52,7 @@ final class Removals {
     /** The path-like strings an undo reads: every input string with a '/' except a copy's destination. */
     List<String> neededBy(String uses, Map<String, Object> with) {
         List<String> strings;
-        if (uses.equals("shell.exec")) {
+        if (runsArgv(uses)) {
             strings = new ArrayList<>(scope.strings(with.get("command")));
             if (strings.size() > 2 && COPIERS.contains(base(strings.get(0)))) {
                 strings.remove(strings.size() - 1);

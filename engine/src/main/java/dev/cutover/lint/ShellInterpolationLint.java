@@ -58,8 +58,8 @@ final class ShellInterpolationLint {
     }
 
     /** The risk sentence when a reference reaches code an interpreter parses; empty when none does. */
-    static Optional<String> interpolated(String uses, Map<String, Object> with) {
-        if ("aws.ssm.run-command".equals(uses)) {
+    Optional<String> interpolated(String uses, Map<String, Object> with) {
+        if (scope.type(uses).map(t -> t.traits().contains(dev.cutover.spi.Traits.RUNS_SHELL_COMMANDS)).orElse(false)) {
             for (String c : strings(with.get("commands"))) {
                 Optional<String> ref = firstReference(c);
                 if (ref.isPresent()) {

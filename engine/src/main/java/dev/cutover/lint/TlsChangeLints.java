@@ -17,15 +17,8 @@ final class TlsChangeLints {
     static final String DATABASE_CA = "changes:database-ca";
     /** A step type may declare this trait when its check opens a new connection or request. */
     static final String NEW_CONNECTION = "checks:new-connection";
-    /**
-     * Read-only types known to open a new connection or request each time they run, until they declare
-     * {@link #NEW_CONNECTION} themselves.
-     */
-    static final Set<String> NEW_CONNECTION_TYPES = Set.of("tls.handshake", "http.check", "postgres.query");
     /** A step type may declare this trait when it removes entries from a store. */
     static final String DROPS_ENTRIES = "removes:truststore-entries";
-    /** Known to remove store entries, until it declares {@link #DROPS_ENTRIES}. */
-    static final Set<String> DROPPING_TYPES = Set.of("tls.store-remove");
 
     private final LintScope scope;
 
@@ -46,7 +39,7 @@ final class TlsChangeLints {
             Optional<StepDef> restart = steps.subList(i + 1, steps.size()).stream().filter(scope::restarts)
                     .findFirst();
             if (restart.isEmpty()) {
-                String undeclared = steps.subList(i + 1, steps.size()).stream().filter(x -> scope.traits(x).isEmpty()
+                String undeclared = steps.subList(i + 1, steps.size()).stream().filter(x -> !scope.restarts(x)
                         && (x.id() + " " + x.description()).toLowerCase(java.util.Locale.ROOT).contains("restart"))
                         .map(x -> " ('" + x.id() + "' looks like a restart, but " + x.uses() + " cannot declare what "
                                 + "it restarts)").findFirst().orElse("");
@@ -98,11 +91,11 @@ final class TlsChangeLints {
     }
 
     private boolean opensNewConnection(StepDef s) {
-        return scope.has(s, NEW_CONNECTION) || NEW_CONNECTION_TYPES.contains(s.uses());
+        return scope.has(s, NEW_CONNECTION);
     }
 
     private boolean dropsEntries(StepDef s) {
-        if (scope.has(s, DROPS_ENTRIES) || DROPPING_TYPES.contains(s.uses())) {
+        if (scope.has(s, DROPS_ENTRIES)) {
             return true;
         }
         Optional<StepType> t = scope.type(s.uses());

@@ -18,6 +18,10 @@ public final class Traits {
     public static final String REMOVES_STORE_ENTRIES = "removes:truststore-entries";
     /** Prefix of {@code restarts:NAME}: restarts or reloads the named application. */
     public static final String RESTARTS_PREFIX = "restarts:";
+    /** Its {@code command} input is the argv of a process it runs (the lints read what it removes). */
+    public static final String RUNS_ARGV = "runs:argv";
+    /** Its {@code commands} input holds shell command lines another machine's shell runs. */
+    public static final String RUNS_SHELL_COMMANDS = "runs:shell-commands";
     /** Interacts with people (an approval): allowed in {@code steps} only, never polled or retried. */
     public static final String GATE = "gate";
 

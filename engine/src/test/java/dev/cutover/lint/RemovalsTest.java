@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RemovalsTest {
     private static final Removals REMOVALS = new Removals(new LintScope(new Runbook("r", "", Map.of(), List.of(),
-            List.of(), List.of(), List.of(), null, "0"), new StepTypeRegistry(List.of()), Map.of("dir", "/srv/app"),
+            List.of(), List.of(), List.of(), null, "0"), new StepTypeRegistry(List.of(
+            dev.cutover.testing.FakeStepTypes.change("shell.exec", List.of(), java.util.Set.of("runs:argv"), false))), Map.of("dir", "/srv/app"),
             Map.of()));
 
     private static StepDef exec(Map<String, Object> with) {

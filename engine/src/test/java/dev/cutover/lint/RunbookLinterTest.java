@@ -32,7 +32,7 @@ class RunbookLinterTest {
     }
 
     private static final StepTypeRegistry REGISTRY = new StepTypeRegistry(List.of(
-            type("shell.exec", false, Set.of(), false),
+            type("shell.exec", false, Set.of("runs:argv"), false),
             type("x.import", false, Set.of("changes:truststore"), true),
             type("x.restart", false, Set.of("restarts:{name}"), false),
             type("x.probe", true, Set.of("checks:new-connection"), false),

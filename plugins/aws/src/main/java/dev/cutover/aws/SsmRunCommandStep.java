@@ -74,6 +74,11 @@ public final class SsmRunCommandStep implements Check, Change {
     }
 
     @Override
+    public java.util.Set<String> traits() {
+        return java.util.Set.of(dev.cutover.spi.Traits.RUNS_SHELL_COMMANDS);
+    }
+
+    @Override
     public List<OutputSpec> outputs() {
         return List.of(
                 OutputSpec.string("command_id", "the SSM command id"),

@@ -60,6 +60,11 @@ public final class CheckStep implements Check {
     }
 
     @Override
+    public java.util.Set<String> traits() {
+        return java.util.Set.of(dev.cutover.spi.Traits.CHECKS_NEW_CONNECTION);
+    }
+
+    @Override
     public List<OutputSpec> outputs() {
         return List.of(
                 OutputSpec.integer("status", "the HTTP status code"),

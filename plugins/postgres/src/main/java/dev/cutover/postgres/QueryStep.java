@@ -47,6 +47,11 @@ public final class QueryStep implements Check {
     }
 
     @Override
+    public java.util.Set<String> traits() {
+        return java.util.Set.of(dev.cutover.spi.Traits.CHECKS_NEW_CONNECTION);
+    }
+
+    @Override
     public List<OutputSpec> outputs() {
         return List.of(
                 OutputSpec.list("columns", "the column names, in order"),

@@ -90,6 +90,11 @@ public final class ShellExecStep implements Check, Change {
     }
 
     @Override
+    public java.util.Set<String> traits() {
+        return java.util.Set.of(dev.cutover.spi.Traits.RUNS_ARGV);
+    }
+
+    @Override
     public List<OutputSpec> outputs() {
         return List.of(
                 OutputSpec.integer("exit_code", "the command's exit code"),

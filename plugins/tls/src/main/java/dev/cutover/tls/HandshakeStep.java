@@ -48,6 +48,11 @@ public final class HandshakeStep implements Check {
     }
 
     @Override
+    public java.util.Set<String> traits() {
+        return java.util.Set.of(dev.cutover.spi.Traits.CHECKS_NEW_CONNECTION);
+    }
+
+    @Override
     public List<OutputSpec> outputs() {
         return List.of(
                 OutputSpec.string("host", "the host connected to"),

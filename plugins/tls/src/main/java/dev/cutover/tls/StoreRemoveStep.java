@@ -54,6 +54,11 @@ public final class StoreRemoveStep extends StoreChange {
     }
 
     @Override
+    public java.util.Set<String> traits() {
+        return java.util.Set.of(dev.cutover.spi.Traits.CHANGES_TRUSTSTORE, dev.cutover.spi.Traits.REMOVES_STORE_ENTRIES);
+    }
+
+    @Override
     public List<OutputSpec> outputs() {
         return List.of(
                 OutputSpec.string("store", "the store changed"),
