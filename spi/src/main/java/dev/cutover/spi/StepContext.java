@@ -71,4 +71,14 @@ public interface StepContext {
     default String processTag() {
         return ChildProcesses.tag(runId(), stepId());
     }
+
+    /**
+     * The host this step works on: this machine, or the fleet host the engine runs this step for
+     * (a step inside a {@code hosts:} block). Steps that run commands or change files go through it.
+     *
+     * @since 0.2
+     */
+    default Host host() {
+        return LocalHost.INSTANCE;
+    }
 }
