@@ -222,7 +222,7 @@ class TerminalSignalsIT {
                   - id: transfer
                     uses: shell.exec
                     with:
-                      command: [sh, -c, 'setsid sh -c "echo \\"\\$\\$;\\" > $D/grandchild.pid; sleep 2; echo moved >> $D/ledger" & wait']
+                      command: [sh, -c, 'setsid sh -c "echo \\"\\$\\$;\\" > $D/grandchild.pid; sleep 30; echo moved >> $D/ledger" & wait']
                       env: { D: "%s" }
                     no_undo: the ledger is the test's evidence
                 """.formatted(dir);
