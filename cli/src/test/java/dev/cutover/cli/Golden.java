@@ -49,6 +49,8 @@ final class Golden {
     private static final Set<String> MACHINE = Set.of("host", "os_user", "os_uid", "java_version", "cutover_version");
     /** Hashes that cover journal lines, and so their times. */
     private static final Set<String> CHAIN_HASH = Set.of("last_hash");
+    /** Times that come from fixed inputs (a certificate's validity), kept as they are. */
+    private static final Set<String> INPUT_TIME = Set.of("not_after");
     /** Fields whose hashes cover fixed inputs (a runbook's bytes), kept as they are. */
     private static final Set<String> INPUT_HASH = Set.of("runbook_sha256", "sha256");
 
@@ -154,6 +156,9 @@ final class Golden {
             }
             if (field != null && CHAIN_HASH.contains(field)) {
                 return TextNode.valueOf("<hash>");
+            }
+            if (field != null && INPUT_TIME.contains(field)) {
+                return node;
             }
             if (field != null && DURATION_TEXT.contains(field)) {
                 return TextNode.valueOf("<" + field + ">");

@@ -37,25 +37,26 @@ class JsonOutputGoldenTest {
             preflight:
               - id: config-exists
                 uses: shell.exec
-                with: { command: [test, -f, "${params.dir}/app.conf"], readonly: true }
+                with: { command: [test, -f, app.conf], cwd: "${params.dir}", readonly: true }
               - id: config-today
                 uses: shell.exec
-                with: { command: [cat, "${params.dir}/app.conf"], readonly: true }
+                with: { command: [cat, app.conf], cwd: "${params.dir}", readonly: true }
             steps:
               - id: backup
                 uses: shell.exec
-                with: { command: [cp, "${params.dir}/app.conf", "${params.dir}/app.conf.bak"] }
+                with: { command: [cp, app.conf, app.conf.bak], cwd: "${params.dir}" }
                 no_undo: "the backup is harmless to keep"
               - id: write-config
                 uses: shell.exec
                 with:
-                  command: [sh, -c, 'echo "version=$V" > "$D/app.conf"']
-                  env: { V: "${params.version}", D: "${params.dir}" }
-                undo: { uses: shell.exec, with: { command: [cp, "${params.dir}/app.conf.bak", "${params.dir}/app.conf"] } }
+                  command: [sh, -c, 'echo "version=$V" > app.conf']
+                  env: { V: "${params.version}" }
+                  cwd: "${params.dir}"
+                undo: { uses: shell.exec, with: { command: [cp, app.conf.bak, app.conf], cwd: "${params.dir}" } }
             validate:
               - id: healthy
                 uses: shell.exec
-                with: { command: [grep, -q, "version=2", "${params.dir}/app.conf"], readonly: true }
+                with: { command: [grep, -q, "version=2", app.conf], cwd: "${params.dir}", readonly: true }
                 revalidate: true
             """;
 
@@ -69,7 +70,7 @@ class JsonOutputGoldenTest {
     @BeforeEach
     void setUp() throws IOException {
         app = Files.createDirectories(dir.resolve("app"));
-        Files.writeString(app.resolve("app.conf"), "version=1\n");
+        Files.writeString(app.resolve("app.conf"), "version=2\n");
         state = dir.resolve("state");
         runbook = Files.writeString(dir.resolve("change.yaml"), RUNBOOK);
         golden = Golden.in(dir);
@@ -145,7 +146,8 @@ class JsonOutputGoldenTest {
         golden.check(valid.out(), "validate.schema.json", "validate-valid");
 
         Path broken = Files.writeString(dir.resolve("broken.yaml"), RUNBOOK.replace("uses: shell.exec\n"
-                + "    with: { command: [cp", "uses: shell.exe\n    with: { command: [cp"));
+                + "    with: { command: [cp", "uses: shell.exe\n    with: { command: [cp")
+                .replace("${params.version}", "${params.versoin}"));
         CliRun invalid = cli("validate", broken.toString());
         assertEquals(2, invalid.exit(), invalid.all());
         JsonNode n = golden.check(invalid.out(), "validate.schema.json", "validate-invalid");
@@ -233,8 +235,8 @@ class JsonOutputGoldenTest {
     }
 
     @Test
-    void theSchemasRejectARenamedOrMissingField() throws IOException {
-        JsonNode summary = Golden.parse(Files.readString(Golden.FILES.resolve("run-rolled-back.json")));
+    void theSchemasRejectARenamedOrMissingField() {
+        JsonNode summary = rolledBack();
         assertTrue(Golden.validate(summary, "run-summary.schema.json").isEmpty(),
                 Golden.validate(summary, "run-summary.schema.json").toString());
         ObjectNode renamed = summary.deepCopy();
@@ -243,7 +245,8 @@ class JsonOutputGoldenTest {
         ObjectNode step = summary.deepCopy();
         ((ObjectNode) step.withArray("steps").get(0)).remove("duration_ms");
         assertFalse(Golden.validate(step, "run-summary.schema.json").isEmpty());
-        ObjectNode report = (ObjectNode) Golden.parse(Files.readString(Golden.FILES.resolve("report-rolled-back.json")));
+        CliRun r = cli("report", summary.get("run_id").asText(), "--format", "json");
+        ObjectNode report = (ObjectNode) Golden.parse(r.out());
         assertTrue(Golden.validate(report, "report.schema.json").isEmpty());
         ((ObjectNode) report.get("run")).set("run_id", ((ObjectNode) report.get("run")).remove("id"));
         assertFalse(Golden.validate(report, "report.schema.json").isEmpty());
