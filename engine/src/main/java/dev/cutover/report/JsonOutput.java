@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
+import java.util.function.Function;
 
 /**
  * The one configured Jackson mapper for everything cutover prints or writes as JSON for people and tools
@@ -47,8 +48,8 @@ public final class JsonOutput {
             .disable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .addModule(new SimpleModule("cutover-output")
-                    .addSerializer(Instant.class, new InstantSerializer())
-                    .addSerializer(Path.class, new PathSerializer()))
+                    .addSerializer(Instant.class, new TextSerializer<>(Instant.class, INSTANT::format))
+                    .addSerializer(Path.class, new TextSerializer<>(Path.class, Path::toString)))
             .build();
 
     private JsonOutput() {
@@ -72,34 +73,19 @@ public final class JsonOutput {
         }
     }
 
-    /** An instant as this output writes it. */
-    public static String instant(Instant t) {
-        return t == null ? null : INSTANT.format(t);
-    }
-
-    private static final class InstantSerializer extends StdSerializer<Instant> {
+    /** Writes a value as the string {@code text} makes of it. */
+    private static final class TextSerializer<T> extends StdSerializer<T> {
         private static final long serialVersionUID = 1L;
+        private final transient Function<T, String> text;
 
-        InstantSerializer() {
-            super(Instant.class);
+        TextSerializer(Class<T> type, Function<T, String> text) {
+            super(type);
+            this.text = text;
         }
 
         @Override
-        public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-            gen.writeString(INSTANT.format(value));
-        }
-    }
-
-    private static final class PathSerializer extends StdSerializer<Path> {
-        private static final long serialVersionUID = 1L;
-
-        PathSerializer() {
-            super(Path.class);
-        }
-
-        @Override
-        public void serialize(Path value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-            gen.writeString(value.toString());
+        public void serialize(T value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            gen.writeString(text.apply(value));
         }
     }
 }
