@@ -6,7 +6,6 @@ import dev.cutover.report.TextTable;
 import dev.cutover.secrets.Masker;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -32,25 +31,17 @@ final class RehearsalRendering {
         out.println();
         TextTable table = TextTable.of("INJECTED AT", "ROLLBACK", "FACTS RESTORED", "TIME", "RUN", "")
                 .right(3);
-        List<List<String>> details = new ArrayList<>();
         for (Attempt a : r.attempts()) {
             String restored = a.restored() == null ? null : a.restored() ? "yes" : "no (" + a.leftovers().size() + ")";
             table.row(a.injectedAt() == null ? "(forward again)" : a.injectedAt(), a.status(), restored,
                     String.format(Locale.ROOT, "%.1fs", a.durationMs() / 1000.0), a.runId(),
                     a.proven() ? "" : "NOT PROVEN");
-            List<String> more = new ArrayList<>();
-            a.leftovers().forEach(l -> more.add("    " + masker.mask(l)));
+            a.leftovers().forEach(l -> table.note(masker.mask(l)));
             if (!a.note().isEmpty() && !a.proven()) {
-                more.add("    " + masker.mask(a.note()));
+                table.note(masker.mask(a.note()));
             }
-            details.add(more);
         }
-        List<String> lines = table.lines();
-        out.println(lines.get(0));
-        for (int i = 1; i < lines.size(); i++) {
-            out.println(lines.get(i));
-            details.get(i - 1).forEach(out::println);
-        }
+        table.lines().forEach(out::println);
         r.notRun().forEach(n -> out.println("not rehearsed: " + n));
         out.println();
         long proven = r.attempts().stream().filter(Attempt::proven).count();

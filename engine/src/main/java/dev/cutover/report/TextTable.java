@@ -6,11 +6,11 @@ import java.util.List;
 
 /**
  * The one plain-text table of cutover's console output ({@code runs}, {@code steps}, drift, expiry,
- * rehearsal, the demo's summary): a header row, then one row per item; columns two spaces apart, as
- * wide as their widest cell (at least a given width, at most a given maximum), left- or right-aligned; a longer cell is cut
- * with {@code ...}; line breaks in a cell become spaces; control characters are made visible (as
- * {@link Printable#line}); a missing value ({@code null}) prints as {@code -}, never {@code null}; no
- * line ends in spaces.
+ * rehearsal, the demo's summary): a header row, then one row per item (and its notes); columns two
+ * spaces apart, as wide as their widest cell (at least a given width, at most a given maximum), left- or
+ * right-aligned; a longer cell is cut with {@code ...}; line breaks in a cell become spaces; control
+ * characters are made visible (as {@link Printable#line}); a missing value ({@code null}) prints as
+ * {@code -}, never {@code null}; no line ends in spaces.
  *
  * <p>{@link #format(Object...)} lays out one row with widths set in advance, for lines printed as they
  * happen (a run's steps).
@@ -23,14 +23,15 @@ public final class TextTable {
     private final String[] headers;
     private final boolean[] right;
     private final int[] max;
-    private final int[] fixed;
+    private final int[] min;
     private final List<String[]> rows = new ArrayList<>();
+    private final List<List<String>> notes = new ArrayList<>();
 
     private TextTable(String... headers) {
         this.headers = headers.clone();
         this.right = new boolean[headers.length];
         this.max = new int[headers.length];
-        this.fixed = new int[headers.length];
+        this.min = new int[headers.length];
         Arrays.fill(max, Integer.MAX_VALUE);
     }
 
@@ -53,7 +54,7 @@ public final class TextTable {
 
     /** Makes column {@code column} at least {@code width} wide, whatever its cells (for {@link #format}). */
     public TextTable width(int column, int width) {
-        fixed[column] = width;
+        min[column] = width;
         return this;
     }
 
@@ -68,6 +69,19 @@ public final class TextTable {
             r[i] = cell(cells[i], i);
         }
         rows.add(r);
+        notes.add(new ArrayList<>());
+        return this;
+    }
+
+    /**
+     * Adds a line printed under the last row, outside the columns (indented by four spaces; what the row's
+     * cells cannot hold: a proof, a journal path, what a rollback left behind).
+     */
+    public TextTable note(String line) {
+        if (rows.isEmpty()) {
+            throw new IllegalStateException("a note needs a row above it");
+        }
+        notes.get(rows.size() - 1).add("    " + Printable.line(line));
         return this;
     }
 
@@ -76,19 +90,20 @@ public final class TextTable {
         return rows.size();
     }
 
-    /** The header line and one line per row. */
+    /** The header line and one line per row, each followed by its notes. */
     public List<String> lines() {
         int[] width = new int[headers.length];
         for (int i = 0; i < headers.length; i++) {
-            width[i] = Math.max(fixed[i], headers[i].length());
+            width[i] = Math.max(min[i], headers[i].length());
             for (String[] r : rows) {
                 width[i] = Math.max(width[i], r[i].length());
             }
         }
         List<String> out = new ArrayList<>(rows.size() + 1);
         out.add(layout(headers, width));
-        for (String[] r : rows) {
-            out.add(layout(r, width));
+        for (int i = 0; i < rows.size(); i++) {
+            out.add(layout(rows.get(i), width));
+            out.addAll(notes.get(i));
         }
         return out;
     }
@@ -103,7 +118,7 @@ public final class TextTable {
             if (i > 0) {
                 b.append(GAP);
             }
-            b.append(align(cell(cells[i], i), fixed[i], right[i]));
+            b.append(align(cell(cells[i], i), min[i], right[i]));
         }
         return b.toString();
     }

@@ -38,6 +38,14 @@ class TextTableTest {
     }
 
     @Test
+    void notesGoUnderTheirRowOutsideTheColumns() {
+        TextTable t = TextTable.of("SCENARIO", "OK").row("clean", "yes").note("journal: /runs/1/journal.jsonl")
+                .row("incident", "yes");
+        assertEquals(List.of("SCENARIO  OK", "clean     yes", "    journal: /runs/1/journal.jsonl",
+                "incident  yes"), t.lines());
+    }
+
+    @Test
     void aRowOfTheWrongLengthIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> TextTable.of("A", "B").row("x"));
     }

@@ -234,15 +234,11 @@ public final class DemoCommand implements Callable<Integer> {
     private static void printTable(PrintWriter out, List<Row> rows) {
         out.println();
         TextTable table = TextTable.of("SCENARIO", "EXPECTED", "GOT", "TIME", "RUN", "OK").right(3);
-        rows.forEach(r -> table.row(r.name(), r.expected(), r.got(), String.format(java.util.Locale.ROOT, "%.1fs",
-                r.ms() / 1000.0), r.runId(), r.ok() ? "yes" : "NO"));
-        List<String> lines = table.lines();
-        out.println(lines.get(0));
-        for (int i = 0; i < rows.size(); i++) {
-            out.println(lines.get(i + 1));
-            out.println("    " + rows.get(i).proof());
-            out.println("    journal: " + rows.get(i).journal());
+        for (Row r : rows) {
+            table.row(r.name(), r.expected(), r.got(), String.format(java.util.Locale.ROOT, "%.1fs", r.ms() / 1000.0),
+                    r.runId(), r.ok() ? "yes" : "NO").note(r.proof()).note("journal: " + r.journal());
         }
+        table.lines().forEach(out::println);
     }
 
     private static String status(int code) {
