@@ -5,6 +5,7 @@ import dev.cutover.run.RunOutcome;
 import dev.cutover.run.StepOutcome;
 import dev.cutover.run.StepStatus;
 import dev.cutover.report.Printable;
+import dev.cutover.report.TextTable;
 import dev.cutover.spi.Durations;
 
 import java.io.PrintWriter;
@@ -14,6 +15,9 @@ import java.util.List;
 /** The operator's view of a run: one line per step with status and duration; colour only on a terminal. */
 final class Console implements RunListener {
     private static final String RESET = "\u001b[0m";
+    /** A step's line after its tag: its id and its duration, in columns as wide on every line. */
+    private static final TextTable STEP_LINE = TextTable.of("STEP", "TIME").width(0, 28).width(1, 8).right(1);
+    private static final TextTable PLAN_LINE = TextTable.of("STEP").width(0, 28);
     private final PrintWriter out;
     private final boolean color;
     private final boolean live;
@@ -65,8 +69,7 @@ final class Console implements RunListener {
             case NOT_UNDONE -> paint("[keep]", "\u001b[33m");
         };
         StringBuilder line = new StringBuilder("  ").append(tag).append(' ')
-                .append(String.format("%-28s", o.id())).append(String.format(" %8s", Durations.format(
-                        Duration.ofMillis(o.durationMs()))));
+                .append(STEP_LINE.format(o.id(), Durations.format(Duration.ofMillis(o.durationMs()))));
         if (o.attempts() > 1) {
             line.append("  ").append(o.attempts()).append(" attempts");
         }
@@ -86,7 +89,7 @@ final class Console implements RunListener {
 
     @Override
     public void planned(String section, String stepId, String summary, List<String> changes) {
-        out.println("  " + paint("[plan]", "\u001b[36m") + " " + String.format("%-28s", stepId) + "  "
+        out.println("  " + paint("[plan]", "\u001b[36m") + " " + PLAN_LINE.format(stepId) + "  "
                 + Printable.line(summary));
         for (String c : changes) {
             out.println("           " + indent(Printable.text(c)));

@@ -167,8 +167,7 @@ final class DriftCommand implements Callable<Integer> {
                     "cutover drift: cannot write the baseline " + baseline + ": " + e.getMessage());
         }
         if (global.json()) {
-            JsonSummary.print(out, Map.of("baseline", baseline.toString(), "environment", f.name(),
-                    "facts", f.steps().size(), "exit_code", 0));
+            JsonSummary.print(out, new DriftRendering.Saved(baseline, f.name(), f.steps().size(), 0));
         } else {
             out.println("saved the facts of " + f.name() + " (" + f.steps().size() + " step(s)) to " + baseline
                     + "; review and commit it next to the runbook");

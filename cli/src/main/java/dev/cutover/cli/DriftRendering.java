@@ -3,6 +3,7 @@ package dev.cutover.cli;
 import dev.cutover.drift.Difference;
 import dev.cutover.drift.DriftReport;
 import dev.cutover.drift.Gap;
+import dev.cutover.report.TextTable;
 import dev.cutover.runbook.Runbook;
 import dev.cutover.secrets.Masker;
 
@@ -21,9 +22,34 @@ final class DriftRendering {
     private DriftRendering() {
     }
 
+    /**
+     * What {@code drift --output json} prints (docs/schemas/drift.schema.json), secrets masked.
+     *
+     * @param status MATCH, DRIFT or INCOMPLETE
+     */
+    record Json(String runbook, String status, int exitCode, List<String> environments, List<String> sources,
+                int compared, List<String> ignored, List<DifferenceJson> differences, List<GapJson> gaps) {
+    }
+
+    /**
+     * One fact that differs.
+     *
+     * @param values each environment's value, in the order the environments were given; null when absent
+     */
+    record DifferenceJson(String key, Map<String, String> values, String sentence) {
+    }
+
+    /** A step whose facts could not be gathered in one environment. */
+    record GapJson(String environment, String step, String message) {
+    }
+
+    /** What {@code drift --baseline F --save --output json} prints (docs/schemas/drift-baseline.schema.json). */
+    record Saved(java.nio.file.Path baseline, String environment, int facts, int exitCode) {
+    }
+
     static void print(DriftReport r, Runbook rb, boolean json, PrintWriter out, PrintWriter err, Masker masker) {
         if (json) {
-            JsonSummary.print(out, masker.maskValue(json(r, rb)));
+            JsonSummary.print(out, json(r, rb, masker));
             return;
         }
         List<String> lines = new ArrayList<>();
@@ -43,7 +69,7 @@ final class DriftRendering {
                 lines.add("  - " + d.sentence());
             }
             lines.add("");
-            lines.addAll(table(r));
+            lines.addAll(table(r, masker));
         }
         if (!r.gaps().isEmpty()) {
             lines.add("");
@@ -69,62 +95,40 @@ final class DriftRendering {
         };
     }
 
-    private static List<String> table(DriftReport r) {
-        int keyWidth = Math.min(KEY_WIDTH, Math.max(3, r.differences().stream()
-                .mapToInt(d -> d.key().length()).max().orElse(3)));
-        List<String> rows = new ArrayList<>();
-        StringBuilder head = new StringBuilder(pad("KEY", keyWidth));
-        for (String e : r.environments()) {
-            head.append("  ").append(pad(e.toUpperCase(Locale.ROOT), VALUE_WIDTH));
+    private static List<String> table(DriftReport r, Masker masker) {
+        List<String> headers = new ArrayList<>(List.of("KEY"));
+        r.environments().forEach(e -> headers.add(e.toUpperCase(Locale.ROOT)));
+        TextTable table = TextTable.of(headers.toArray(String[]::new)).max(0, KEY_WIDTH);
+        for (int i = 1; i < headers.size(); i++) {
+            table.max(i, VALUE_WIDTH);
         }
-        rows.add(head.toString().stripTrailing());
         for (Difference d : r.differences()) {
-            StringBuilder row = new StringBuilder(pad(cut(d.key(), keyWidth), keyWidth));
+            List<String> row = new ArrayList<>(List.of(masker.mask(d.key())));
             for (String e : r.environments()) {
                 String v = d.values().containsKey(e) ? d.values().get(e) : "(not gathered)";
-                row.append("  ").append(pad(cut(v == null ? "(absent)" : v, VALUE_WIDTH), VALUE_WIDTH));
+                row.add(v == null ? "(absent)" : masker.mask(v));
             }
-            rows.add(row.toString().stripTrailing());
+            table.row(row.toArray());
         }
-        return rows;
+        return table.lines();
     }
 
-    private static String cut(String s, int width) {
-        String one = s.replace('\n', ' ');
-        return one.length() <= width ? one : one.substring(0, width - 3) + "...";
+    static Json json(DriftReport r, Runbook rb, Masker masker) {
+        return new Json(masker.mask(rb.name()), status(r), r.exitCode(), mask(r.environments(), masker),
+                mask(r.sources(), masker), r.compared(), mask(r.ignored(), masker),
+                r.differences().stream().map(d -> new DifferenceJson(masker.mask(d.key()), mask(d.values(), masker),
+                        masker.mask(d.sentence()))).toList(),
+                r.gaps().stream().map(g -> new GapJson(masker.mask(g.environment()), masker.mask(g.stepId()),
+                        masker.mask(g.message()))).toList());
     }
 
-    private static String pad(String s, int width) {
-        return String.format("%-" + width + "s", s);
+    private static List<String> mask(List<String> values, Masker masker) {
+        return values.stream().map(v -> v == null ? null : masker.mask(v)).toList();
     }
 
-    static Map<String, Object> json(DriftReport r, Runbook rb) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("runbook", rb.name());
-        m.put("status", status(r));
-        m.put("exit_code", r.exitCode());
-        m.put("environments", r.environments());
-        m.put("sources", r.sources());
-        m.put("compared", r.compared());
-        m.put("ignored", r.ignored());
-        List<Map<String, Object>> diffs = new ArrayList<>();
-        for (Difference d : r.differences()) {
-            Map<String, Object> x = new LinkedHashMap<>();
-            x.put("key", d.key());
-            x.put("values", d.values());
-            x.put("sentence", d.sentence());
-            diffs.add(x);
-        }
-        m.put("differences", diffs);
-        List<Map<String, Object>> gaps = new ArrayList<>();
-        for (Gap g : r.gaps()) {
-            Map<String, Object> x = new LinkedHashMap<>();
-            x.put("environment", g.environment());
-            x.put("step", g.stepId());
-            x.put("message", g.message());
-            gaps.add(x);
-        }
-        m.put("gaps", gaps);
-        return m;
+    private static Map<String, String> mask(Map<String, String> values, Masker masker) {
+        Map<String, String> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> out.put(masker.mask(k), v == null ? null : masker.mask(v)));
+        return out;
     }
 }

@@ -1,12 +1,12 @@
 package dev.cutover.cli;
 
+import dev.cutover.report.TextTable;
 import dev.cutover.spi.Durations;
 
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** Renders an expiry report as a table, as JSON, or in the Prometheus text exposition format. */
 final class ExpiryRendering {
@@ -25,12 +25,12 @@ final class ExpiryRendering {
                     + (partial ? " in the sources that could be read" : "") + tail + ".");
         } else {
             out.println(r.expiring().size() + " certificate(s) expire within " + window + tail + ":");
-            out.println(String.format("%9s  %-20s  %-48s  %s", "DAYS LEFT", "NOT AFTER", "SUBJECT (CN)", "WHERE"));
+            TextTable table = TextTable.of("DAYS LEFT", "NOT AFTER", "SUBJECT (CN)", "WHERE").right(0).max(2, 48);
             for (ExpiryReport.Row row : r.expiring()) {
                 CertificateFiles.Cert c = row.cert();
-                out.println(String.format("%9d  %-20s  %-48s  %s", row.daysLeft(), c.notAfter(), cut(c.cn(), 48),
-                        c.where()));
+                table.row(row.daysLeft(), c.notAfter(), c.cn(), c.where());
             }
+            table.lines().forEach(out::println);
         }
         for (ExpiryReport.Source s : r.sources()) {
             if (s.error() != null) {
@@ -39,41 +39,44 @@ final class ExpiryRendering {
         }
     }
 
-    static Map<String, Object> json(ExpiryReport r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("exit_code", r.exitCode());
-        m.put("now", r.now().toString());
-        m.put("window", window(r.window()));
-        m.put("window_days", r.window().toDays());
-        m.put("checked", r.checked());
-        m.put("already_expired", r.expired());
-        m.put("ignore_expired", r.ignoreExpired());
-        List<Map<String, Object>> sources = new ArrayList<>();
-        for (ExpiryReport.Source s : r.sources()) {
-            Map<String, Object> x = new LinkedHashMap<>();
-            x.put("kind", s.kind());
-            x.put("name", s.name());
-            x.put("certificates", s.certs().size());
-            x.put("error", s.error());
-            sources.add(x);
-        }
-        m.put("sources", sources);
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (ExpiryReport.Row row : r.expiring()) {
-            CertificateFiles.Cert c = row.cert();
-            Map<String, Object> x = new LinkedHashMap<>();
-            x.put("where", c.where());
-            x.put("alias", c.alias());
-            x.put("subject", c.subject());
-            x.put("issuer", c.issuer());
-            x.put("not_after", c.notAfter().toString());
-            x.put("days_left", row.daysLeft());
-            x.put("expired", row.expired());
-            x.put("sha256", c.sha256());
-            rows.add(x);
-        }
-        m.put("expiring", rows);
-        return m;
+    /**
+     * What {@code expiry --output json} prints (docs/schemas/expiry.schema.json).
+     *
+     * @param window         the window as given ({@code 30d})
+     * @param alreadyExpired certificates already expired, listed or not
+     * @param expiring       certificates expiring within the window, soonest first
+     */
+    record Json(int exitCode, Instant now, String window, long windowDays, int checked, long alreadyExpired,
+                boolean ignoreExpired, List<SourceJson> sources, List<CertificateJson> expiring) {
+    }
+
+    /**
+     * One source read.
+     *
+     * @param kind  store, bundle or rds
+     * @param error why it could not be read; null when it was
+     */
+    record SourceJson(String kind, String name, int certificates, String error) {
+    }
+
+    /**
+     * One certificate expiring within the window.
+     *
+     * @param daysLeft whole days until it expires; negative once expired
+     */
+    record CertificateJson(String where, String alias, String subject, String issuer, Instant notAfter,
+                           long daysLeft, boolean expired, String sha256) {
+    }
+
+    static Json json(ExpiryReport r) {
+        return new Json(r.exitCode(), r.now(), window(r.window()), r.window().toDays(), r.checked(), r.expired(),
+                r.ignoreExpired(), r.sources().stream().map(s -> new SourceJson(s.kind(), s.name(), s.certs().size(),
+                        s.error())).toList(),
+                r.expiring().stream().map(row -> {
+                    CertificateFiles.Cert c = row.cert();
+                    return new CertificateJson(c.where(), c.alias(), c.subject(), c.issuer(), c.notAfter(),
+                            row.daysLeft(), row.expired(), c.sha256());
+                }).toList());
     }
 
     /** Every certificate's expiry as a gauge (alert rules pick the window), plus the count within this window. */
@@ -114,9 +117,5 @@ final class ExpiryRendering {
     /** Escapes a label value: backslash, double quote and line feed. */
     static String esc(String v) {
         return v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
-    }
-
-    private static String cut(String s, int width) {
-        return s.length() <= width ? s : s.substring(0, width - 3) + "...";
     }
 }

@@ -1,60 +1,60 @@
 package dev.cutover.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.cutover.report.JsonOutput;
 import dev.cutover.run.RunOutcome;
 import dev.cutover.run.StepOutcome;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
-/** The {@code --output json} summary of a run (a documented, stable shape). */
+/**
+ * How the CLI prints JSON ({@code --output json}): one record per output, serialised by the one configured
+ * mapper ({@link JsonOutput}: snake_case names in component order, every field present, {@code null} when it
+ * has no value, instants ISO-8601 UTC). The schemas are in docs/schemas/; golden-file tests check them.
+ */
 final class JsonSummary {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     private JsonSummary() {
     }
 
-    static Map<String, Object> of(RunOutcome o) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("run_id", o.runId());
-        m.put("status", o.status().name());
-        m.put("exit_code", o.exitCode());
-        m.put("run_dir", o.runDirectory().toString());
-        m.put("journal", o.journal().toString());
-        m.put("started", o.started().toString());
-        m.put("finished", o.finished().toString());
-        m.put("reason", o.reason());
-        m.put("manual_actions", o.manualActions());
-        if (!o.revalidation().isEmpty()) {
-            m.put("revalidation", o.revalidation());
-        }
-        List<Map<String, Object>> steps = new ArrayList<>();
-        for (StepOutcome s : o.steps()) {
-            Map<String, Object> st = new LinkedHashMap<>();
-            st.put("id", s.id());
-            st.put("section", s.section());
-            st.put("status", s.status().name());
-            st.put("attempts", s.attempts());
-            st.put("duration_ms", s.durationMs());
-            if (!s.message().isEmpty()) {
-                st.put("message", s.message());
-            }
-            steps.add(st);
-        }
-        m.put("steps", steps);
-        return m;
+    /**
+     * The summary of a run ({@code run}, {@code plan}, {@code resume}, {@code rollback}), schema
+     * docs/schemas/run-summary.schema.json.
+     *
+     * @param revalidation after a rollback, what proved the system back; null when nothing rolled back
+     */
+    record RunSummary(String runId, String status, int exitCode, Path runDir, Path journal, Instant started,
+                      Instant finished, String reason, List<String> manualActions, String revalidation,
+                      List<Step> steps) {
     }
 
+    /**
+     * One step, undo or check of a run, in the order it ran.
+     *
+     * @param message its error or note; null when it has none
+     */
+    record Step(String id, String section, String status, int attempts, long durationMs, String message) {
+    }
+
+    static RunSummary of(RunOutcome o) {
+        return new RunSummary(o.runId(), o.status().name(), o.exitCode(), o.runDirectory(), o.journal(), o.started(),
+                o.finished(), o.reason(), o.manualActions(), emptyToNull(o.revalidation()),
+                o.steps().stream().map(JsonSummary::step).toList());
+    }
+
+    private static Step step(StepOutcome s) {
+        return new Step(s.id(), s.section(), s.status().name(), s.attempts(), s.durationMs(),
+                emptyToNull(s.message()));
+    }
+
+    static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    /** Prints one output, indented, and a line break. */
     static void print(PrintWriter out, Object value) {
-        try {
-            out.println(JSON.writeValueAsString(value));
-            out.flush();
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        out.println(JsonOutput.pretty(value));
+        out.flush();
     }
 }

@@ -5,9 +5,7 @@ import dev.cutover.lint.RunbookLinter;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The change-safety lints of one runbook in one environment, split into errors and the ones
@@ -35,13 +33,8 @@ record LintReport(List<Lint> all, List<Lint> errors, List<String> unknown) {
         }
         if (global.json()) {
             if (!errors.isEmpty()) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("valid", false);
-                m.put("status", "INVALID");
-                m.put("exit_code", 2);
-                m.put("lints", errors.stream().map(LintReport::json).toList());
-                m.put("allowed_lints", allowedJson());
-                JsonSummary.print(spec.commandLine().getOut(), m);
+                JsonSummary.print(spec.commandLine().getOut(), new ValidationJson.Refused(
+                        errors.stream().map(ValidationJson.LintJson::of).toList(), allowedJson()));
             }
             return !errors.isEmpty();
         }
@@ -59,19 +52,7 @@ record LintReport(List<Lint> all, List<Lint> errors, List<String> unknown) {
         return !errors.isEmpty();
     }
 
-    List<Map<String, Object>> allowedJson() {
-        return all.stream().filter(l -> !errors.contains(l)).map(LintReport::json).toList();
-    }
-
-    private static Map<String, Object> json(Lint l) {
-        Map<String, Object> x = new LinkedHashMap<>();
-        x.put("id", l.id());
-        x.put("file", l.location().file() == null ? null : l.location().file().toString());
-        x.put("line", l.location().line());
-        x.put("column", l.location().column());
-        x.put("steps", l.stepIds());
-        x.put("risk", l.risk());
-        x.put("fix", l.fix());
-        return x;
+    List<ValidationJson.LintJson> allowedJson() {
+        return all.stream().filter(l -> !errors.contains(l)).map(ValidationJson.LintJson::of).toList();
     }
 }

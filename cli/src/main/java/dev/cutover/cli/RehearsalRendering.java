@@ -2,12 +2,12 @@ package dev.cutover.cli;
 
 import dev.cutover.rehearse.Attempt;
 import dev.cutover.rehearse.RehearsalReport;
+import dev.cutover.report.TextTable;
 import dev.cutover.secrets.Masker;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 
 /** The rehearsal's closing table (text) or summary object (json). */
 final class RehearsalRendering {
@@ -24,21 +24,24 @@ final class RehearsalRendering {
 
     static void print(RehearsalReport r, String runbook, boolean json, PrintWriter out, Masker masker) {
         if (json) {
-            JsonSummary.print(out, json(r, runbook));
+            JsonSummary.print(out, json(r, runbook, masker));
             out.flush();
             return;
         }
         out.println();
-        out.printf("%-28s %-16s %-15s %8s  %s%n", "INJECTED AT", "ROLLBACK", "FACTS RESTORED", "TIME", "RUN");
+        TextTable table = TextTable.of("INJECTED AT", "ROLLBACK", "FACTS RESTORED", "TIME", "RUN", "")
+                .right(3);
         for (Attempt a : r.attempts()) {
-            String restored = a.restored() == null ? "-" : a.restored() ? "yes" : "no (" + a.leftovers().size() + ")";
-            out.printf("%-28s %-16s %-15s %7.1fs  %s%s%n", a.injectedAt() == null ? "(forward again)" : a.injectedAt(),
-                    a.status(), restored, a.durationMs() / 1000.0, a.runId(), a.proven() ? "" : "  NOT PROVEN");
-            a.leftovers().forEach(l -> out.println("    " + masker.mask(l)));
+            String restored = a.restored() == null ? null : a.restored() ? "yes" : "no (" + a.leftovers().size() + ")";
+            table.row(a.injectedAt() == null ? "(forward again)" : a.injectedAt(), a.status(), restored,
+                    String.format(Locale.ROOT, "%.1fs", a.durationMs() / 1000.0), a.runId(),
+                    a.proven() ? "" : "NOT PROVEN");
+            a.leftovers().forEach(l -> table.note(masker.mask(l)));
             if (!a.note().isEmpty() && !a.proven()) {
-                out.println("    " + masker.mask(a.note()));
+                table.note(masker.mask(a.note()));
             }
         }
+        table.lines().forEach(out::println);
         r.notRun().forEach(n -> out.println("not rehearsed: " + n));
         out.println();
         long proven = r.attempts().stream().filter(Attempt::proven).count();
@@ -56,31 +59,35 @@ final class RehearsalRendering {
         out.flush();
     }
 
-    private static Map<String, Object> json(RehearsalReport r, String runbook) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("runbook", runbook);
-        m.put("environment", r.environment());
-        m.put("status", r.proven() ? "PROVEN" : "NOT_PROVEN");
-        m.put("exit_code", r.exitCode());
-        m.put("facts_run", r.factsRun());
-        m.put("stopped", r.stopped());
-        m.put("not_rehearsed", r.notRun());
-        m.put("ignored", r.ignored());
-        List<Map<String, Object>> attempts = r.attempts().stream().map(a -> {
-            Map<String, Object> x = new LinkedHashMap<>();
-            x.put("injected_at", a.injectedAt());
-            x.put("run_id", a.runId());
-            x.put("journal", a.journal().toString());
-            x.put("status", a.status().name());
-            x.put("injected", a.injected());
-            x.put("facts_restored", a.restored());
-            x.put("differences", a.leftovers());
-            x.put("proven", a.proven());
-            x.put("duration_ms", a.durationMs());
-            x.put("note", a.note());
-            return x;
-        }).toList();
-        m.put("attempts", attempts);
-        return m;
+    /**
+     * What {@code rehearse --output json} prints (docs/schemas/rehearsal.schema.json).
+     *
+     * @param status       PROVEN or NOT_PROVEN
+     * @param factsRun     the run that recorded the facts first
+     * @param stopped      why the rehearsal stopped early; empty when it did not
+     * @param notRehearsed steps that were not rehearsed, with why
+     */
+    record Json(String runbook, String environment, String status, int exitCode, String factsRun, String stopped,
+                List<String> notRehearsed, List<String> ignored, List<AttemptJson> attempts) {
+    }
+
+    /**
+     * One rehearsal run.
+     *
+     * @param injectedAt     the step after which a failure was injected; null for the forward run again
+     * @param factsRestored  whether every fact came back; null when not compared
+     * @param differences    what was left over after the rollback
+     */
+    record AttemptJson(String injectedAt, String runId, java.nio.file.Path journal, String status, boolean injected,
+                       Boolean factsRestored, List<String> differences, boolean proven, long durationMs, String note) {
+    }
+
+    /** The rehearsal as JSON, its free texts masked as the table's are. */
+    private static Json json(RehearsalReport r, String runbook, Masker masker) {
+        return new Json(runbook, r.environment(), r.proven() ? "PROVEN" : "NOT_PROVEN", r.exitCode(), r.factsRun(),
+                masker.mask(r.stopped()), r.notRun().stream().map(masker::mask).toList(), r.ignored(),
+                r.attempts().stream().map(a -> new AttemptJson(a.injectedAt(), a.runId(), a.journal(),
+                        a.status().name(), a.injected(), a.restored(), a.leftovers().stream().map(masker::mask)
+                        .toList(), a.proven(), a.durationMs(), masker.mask(a.note()))).toList());
     }
 }

@@ -3,6 +3,7 @@ package dev.cutover.cli;
 import dev.cutover.journal.Journal;
 import dev.cutover.journal.JournalEvent;
 import dev.cutover.journal.JournalReader;
+import dev.cutover.report.TextTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,9 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -35,10 +34,28 @@ final class RunsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /**
+     * One run as {@code runs --output json} prints it (docs/schemas/runs.schema.json); any field but
+     * {@code run_id} and {@code status} is null when the journal cannot be read.
+     *
+     * @param rolledBackBy the later run that rolled this one back; null when none did
+     * @param status       how it ended; {@code *} marks a rehearsal, {@code UNFINISHED}, {@code UNREADABLE}
+     * @param duration     from its first to its last event, for people ({@code 2.3s})
+     */
+    record Row(String runId, String runbook, String rolledBackBy, String status, Boolean rehearsal, String started,
+               String duration, String operator, String osUser, String host) {
+
+        /** Who ran it, for the table: the operator, and the OS account and host when they were recorded. */
+        String who() {
+            String os = osUser == null ? "" : " (OS user " + osUser + (host == null ? "" : " on " + host) + ")";
+            return operator == null && os.isEmpty() ? null : (operator == null ? TextTable.MISSING : operator) + os;
+        }
+    }
+
     @Override
     public Integer call() throws IOException {
         Path runs = global.stateDirectory().resolve("runs");
-        List<Map<String, Object>> rows = new ArrayList<>();
+        List<Row> rows = new ArrayList<>();
         if (Files.isDirectory(runs)) {
             try (Stream<Path> dirs = Files.list(runs)) {
                 for (Path d : dirs.sorted(Comparator.reverseOrder()).limit(limit).toList()) {
@@ -58,11 +75,13 @@ final class RunsCommand implements Callable<Integer> {
             out.println("no runs in " + runs);
             return 0;
         }
-        out.printf("%-22s %-24s %-36s %-24s %9s  %s%n", "RUN", "RUNBOOK", "STATUS", "STARTED", "DURATION", "OPERATOR");
-        for (Map<String, Object> r : rows) {
-            out.printf("%-22s %-24s %-36s %-24s %9s  %s%n", r.get("run_id"), r.get("runbook"), r.get("status"),
-                    r.get("started"), r.get("duration"), r.get("operator") + (r.get("os_user") == null ? ""
-                            : " (OS user " + r.get("os_user") + " on " + r.get("host") + ")"));
+        TextTable table = TextTable.of("RUN", "RUNBOOK", "STATUS", "STARTED", "DURATION", "OPERATOR").right(4);
+        rows.forEach(r -> table.row(r.runId(), r.runbook(), r.status(), r.started(), r.duration(), r.who()));
+        table.lines().forEach(out::println);
+        if (rows.stream().anyMatch(r -> Boolean.TRUE.equals(r.rehearsal()))) {
+            out.println();
+            out.println("* a rehearsal: a run journaled by 'cutover rehearse' or 'cutover plan', not a change to "
+                    + "production");
         }
         return 0;
     }
@@ -77,9 +96,8 @@ final class RunsCommand implements Callable<Integer> {
         }
     }
 
-    private static Map<String, Object> row(Path journal) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("run_id", journal.getParent().getFileName().toString());
+    private static Row row(Path journal) {
+        String runId = journal.getParent().getFileName().toString();
         try {
             List<JournalEvent> ev = JournalReader.read(journal).events();
             JournalEvent first = ev.get(0);
@@ -87,26 +105,18 @@ final class RunsCommand implements Callable<Integer> {
             boolean rehearsal = Boolean.TRUE.equals(first.data().get("rehearsal"));
             String status = ev.stream().filter(e -> e.event().equals("run.finished")).reduce((a, b) -> b)
                     .map(e -> e.dataString("status")).orElse("UNFINISHED");
-            m.put("runbook", first.dataString("runbook"));
             java.util.Optional<String> by = dev.cutover.run.Recovery.rolledBackBy(journal.getParent());
             if (by.isPresent()) {
                 String later = laterStatus(journal.getParent().resolveSibling(by.get()).resolve(journal.getFileName()));
-                m.put("rolled_back_by", by.get());
                 status = "ROLLED_BACK".equals(later) ? "ROLLED_BACK by " + by.get()
                         : status + ", rollback " + by.get() + " " + later;
             }
-            m.put("status", status + (rehearsal ? "*" : ""));
-            m.put("rehearsal", rehearsal);
-            m.put("started", first.time());
-            m.put("duration", dev.cutover.spi.Durations.format(Duration.between(Instant.parse(first.time()),
-                    Instant.parse(last.time()))));
-            m.put("operator", first.operator());
-            m.put("os_user", first.dataString("os_user"));
-            m.put("host", first.dataString("host"));
+            return new Row(runId, first.dataString("runbook"), by.orElse(null), status + (rehearsal ? "*" : ""),
+                    rehearsal, first.time(), dev.cutover.spi.Durations.format(Duration.between(
+                    Instant.parse(first.time()), Instant.parse(last.time()))), first.operator(),
+                    first.dataString("os_user"), first.dataString("host"));
         } catch (IOException | RuntimeException e) {
-            m.put("runbook", "?");
-            m.put("status", "UNREADABLE");
+            return new Row(runId, null, null, "UNREADABLE", null, null, null, null, null, null);
         }
-        return m;
     }
 }

@@ -1,8 +1,10 @@
 package dev.cutover.cli;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.cutover.plugin.PluginPath;
 import dev.cutover.plugin.SecretSourceRegistry;
 import dev.cutover.plugin.StepTypeRegistry;
+import dev.cutover.report.TextTable;
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.StepType;
 import picocli.CommandLine.Command;
@@ -12,7 +14,6 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,61 +32,80 @@ final class StepsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** What {@code steps --output json} prints (docs/schemas/steps.schema.json). */
+    record Listing(List<TypeRow> stepTypes, List<SourceRow> secretSources) {
+    }
+
+    /**
+     * One step type.
+     *
+     * @param capabilities what it can do, from the capability interfaces it implements
+     * @param origin       {@value #BUILT_IN}, or the plugin jar it came from
+     */
+    record TypeRow(String id, boolean readOnly, String capabilities, boolean builtInUndo, String description,
+                   String origin, String version, List<InputRow> inputs, List<OutputRow> outputs, List<String> traits) {
+    }
+
+    /** One input of a step type; {@code default} is null when it has none. */
+    record InputRow(String name, String type, boolean required, @JsonProperty("default") Object defaultValue,
+                    String description) {
+    }
+
+    /** One declared output of a step type. */
+    record OutputRow(String name, String type, String description) {
+    }
+
+    /** One secret source ({@code from: SCHEME:...}) and where it came from. */
+    record SourceRow(String scheme, String origin) {
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PluginPath plugins = global.plugins();
         StepTypeRegistry registry = StepTypeRegistry.load(plugins);
         SecretSourceRegistry secrets = SecretSourceRegistry.load(plugins);
-        List<Map<String, Object>> types = new ArrayList<>();
+        List<TypeRow> types = new ArrayList<>();
         for (StepType t : registry.all()) {
             types.add(describe(t, registry.origin(t.id()).map(Object::toString).orElse(BUILT_IN)));
         }
         // built-in types first, then each jar's, in id order within each (the registry's order)
-        types.sort(java.util.Comparator.comparing((Map<String, Object> m) -> !BUILT_IN.equals(m.get("origin")))
-                .thenComparing(m -> m.get("origin").toString()));
-        List<Map<String, Object>> sources = new ArrayList<>();
+        types.sort(java.util.Comparator.comparing((TypeRow m) -> !BUILT_IN.equals(m.origin()))
+                .thenComparing(TypeRow::origin));
+        List<SourceRow> sources = new ArrayList<>();
         for (String scheme : List.of("env", "file")) {
-            sources.add(source(scheme, BUILT_IN));
+            sources.add(new SourceRow(scheme, BUILT_IN));
         }
         for (String scheme : secrets.schemes()) {
-            sources.add(source(scheme, secrets.origin(scheme).map(Object::toString).orElse(BUILT_IN)));
+            sources.add(new SourceRow(scheme, secrets.origin(scheme).map(Object::toString).orElse(BUILT_IN)));
         }
         if (global.json()) {
-            Map<String, Object> all = new LinkedHashMap<>();
-            all.put("step_types", types);
-            all.put("secret_sources", sources);
-            JsonSummary.print(out, all);
+            JsonSummary.print(out, new Listing(types, sources));
             return 0;
         }
         Object origin = null;
-        for (Map<String, Object> m : types) {
-            if (!Objects.equals(origin, m.get("origin"))) {
-                origin = m.get("origin");
+        for (TypeRow m : types) {
+            if (!Objects.equals(origin, m.origin())) {
+                origin = m.origin();
                 out.println(BUILT_IN.equals(origin) ? "Step types built in:" : "Step types from " + origin + ":");
             }
-            out.println(m.get("id") + "  (" + m.get("capabilities") + ")  " + m.get("description"));
-            @SuppressWarnings("unchecked")
-            List<Map<String, Object>> inputs = (List<Map<String, Object>>) m.get("inputs");
-            for (Map<String, Object> i : inputs) {
-                out.println("    " + i.get("name") + ": " + i.get("type") + (Boolean.TRUE.equals(i.get("required"))
-                        ? ", required" : i.get("default") != null ? ", default " + i.get("default") : "")
-                        + "  " + i.get("description"));
+            out.println(m.id() + "  (" + m.capabilities() + ")  " + m.description());
+            for (InputRow i : m.inputs()) {
+                out.println("    " + i.name() + ": " + i.type() + (i.required() ? ", required"
+                        : i.defaultValue() != null ? ", default " + i.defaultValue() : "") + "  " + i.description());
             }
-            @SuppressWarnings("unchecked")
-            List<Map<String, Object>> outputs = (List<Map<String, Object>>) m.get("outputs");
-            if (!outputs.isEmpty()) {
+            if (!m.outputs().isEmpty()) {
                 out.println("    outputs:");
-                for (Map<String, Object> o : outputs) {
-                    out.println("      " + o.get("name") + ": " + o.get("type") + "  " + o.get("description"));
+                for (OutputRow o : m.outputs()) {
+                    out.println("      " + o.name() + ": " + o.type() + "  " + o.description());
                 }
             }
         }
         out.println();
         out.println("Secret sources (params of type: secret, from: SCHEME:...):");
-        for (Map<String, Object> s : sources) {
-            out.printf("    %-22s %s%n", s.get("scheme") + ":", s.get("origin"));
-        }
+        TextTable table = TextTable.of("SCHEME", "ORIGIN");
+        sources.forEach(s -> table.row(s.scheme() + ":", s.origin()));
+        table.lines().forEach(l -> out.println("    " + l));
         if (plugins.jars().isEmpty()) {
             out.println();
             out.println("No plugin jars (set $" + PluginPath.ENV + " or put jars in ~/.cutover/plugins).");
@@ -93,37 +113,13 @@ final class StepsCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static Map<String, Object> describe(StepType t, String origin) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", t.id());
-        m.put("read_only", t.readOnly(Map.of()));
-        m.put("capabilities", capabilities(t));
-        m.put("built_in_undo", t instanceof dev.cutover.spi.Undoable);
-        m.put("description", t.description());
-        m.put("origin", origin);
-        m.put("version", t.version());
-        List<Map<String, Object>> inputs = new ArrayList<>();
-        for (InputSpec i : t.inputs()) {
-            Map<String, Object> in = new LinkedHashMap<>();
-            in.put("name", i.name());
-            in.put("type", i.type().label());
-            in.put("required", i.required());
-            in.put("default", i.defaultValue());
-            in.put("description", i.description());
-            inputs.add(in);
-        }
-        m.put("inputs", inputs);
-        List<Map<String, Object>> outputs = new ArrayList<>();
-        for (dev.cutover.spi.OutputSpec o : t.outputs()) {
-            Map<String, Object> om = new LinkedHashMap<>();
-            om.put("name", o.name());
-            om.put("type", o.type());
-            om.put("description", o.description());
-            outputs.add(om);
-        }
-        m.put("outputs", outputs);
-        m.put("traits", t.traits().stream().sorted().toList());
-        return m;
+    private static TypeRow describe(StepType t, String origin) {
+        return new TypeRow(t.id(), t.readOnly(Map.of()), capabilities(t), t instanceof dev.cutover.spi.Undoable,
+                t.description(), origin, t.version(),
+                t.inputs().stream().map(i -> new InputRow(i.name(), i.type().label(), i.required(), i.defaultValue(),
+                        i.description())).toList(),
+                t.outputs().stream().map(o -> new OutputRow(o.name(), o.type(), o.description())).toList(),
+                t.traits().stream().sorted().toList());
     }
 
     /** What a type can do, from the capability interfaces it implements. */
@@ -142,12 +138,5 @@ final class StepsCommand implements Callable<Integer> {
             c.add("probe");
         }
         return String.join(", ", c);
-    }
-
-    private static Map<String, Object> source(String scheme, String origin) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("scheme", scheme);
-        m.put("origin", origin);
-        return m;
     }
 }

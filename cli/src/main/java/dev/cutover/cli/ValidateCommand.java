@@ -7,9 +7,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code cutover validate}: checks a runbook and its parameters; runs nothing. */
@@ -35,13 +33,8 @@ final class ValidateCommand implements Callable<Integer> {
                 return 2;
             }
             if (global.json()) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("valid", true);
-                m.put("runbook", p.runbook().name());
-                m.put("sha256", p.runbook().sha256());
-                m.put("steps", p.runbook().allSteps().size());
-                m.put("allowed_lints", lints.allowedJson());
-                JsonSummary.print(spec.commandLine().getOut(), m);
+                JsonSummary.print(spec.commandLine().getOut(), new ValidationJson.Valid(p.runbook().name(),
+                        p.runbook().sha256(), p.runbook().allSteps().size(), lints.allowedJson()));
             } else {
                 spec.commandLine().getOut().println(runbook.runbook + ": valid (" + p.runbook().name() + ", "
                         + p.runbook().preflight().size() + " preflight, " + p.runbook().steps().size() + " steps, "
@@ -57,21 +50,8 @@ final class ValidateCommand implements Callable<Integer> {
     static int report(CommandSpec spec, GlobalOptions global, InvalidRunbookException e) {
         List<Problem> problems = e.problems();
         if (global.json()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("valid", false);
-            m.put("status", "INVALID");
-            m.put("exit_code", 2);
-            m.put("problems", problems.stream().map(p -> {
-                Map<String, Object> x = new LinkedHashMap<>();
-                x.put("file", p.location().file() == null ? null : p.location().file().toString());
-                x.put("line", p.location().line());
-                x.put("column", p.location().column());
-                x.put("step", p.stepId());
-                x.put("message", p.message());
-                x.put("hint", p.hint());
-                return x;
-            }).toList());
-            JsonSummary.print(spec.commandLine().getOut(), m);
+            JsonSummary.print(spec.commandLine().getOut(), new ValidationJson.Invalid(
+                    problems.stream().map(ValidationJson.ProblemJson::of).toList()));
         } else {
             var err = spec.commandLine().getErr();
             err.println(problems.size() == 1 ? "1 problem; nothing was run:" : problems.size()

@@ -16,10 +16,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code cutover verify}: says what a run's journal proves, offline, and what it does not. */
@@ -83,11 +81,8 @@ final class VerifyCommand implements Callable<Integer> {
         ApprovalCheck.Verdict approvals = ApprovalCheck.verifyJournal(v.events(), approvers);
         boolean ok = v.ok() && approvals.problems().isEmpty();
         if (global.json()) {
-            Map<String, Object> m = json(journal, v);
-            m.put("ok", ok);
-            m.put("approvals", Map.of("signed", approvals.signed(), "unsigned", approvals.unsigned(),
-                    "checked", !approvers.isEmpty(), "problems", approvals.problems()));
-            JsonSummary.print(spec.commandLine().getOut(), m);
+            JsonSummary.print(spec.commandLine().getOut(), json(journal, v, ok, new Approvals(approvals.signed(),
+                    approvals.unsigned(), !approvers.isEmpty(), approvals.problems())));
         } else if (!approvals.problems().isEmpty() && v.ok()) {
             err.println("BAD APPROVAL: " + journal + ": " + String.join("; ", approvals.problems()));
             printChecks(err, v);
@@ -174,28 +169,43 @@ final class VerifyCommand implements Callable<Integer> {
         }
     }
 
-    private static Map<String, Object> json(Path journal, RecordVerifier.Verdict v) {
+    /**
+     * What {@code verify --output json} prints (docs/schemas/verify.schema.json).
+     *
+     * @param ok        nothing failed: the journal's checks and the approvals
+     * @param badLine   1-based number of the first bad line; null when there is none
+     * @param status    the final status the journal records, or null
+     * @param signature valid, not_checked, unsealed or invalid
+     */
+    record Json(boolean ok, boolean authenticated, Path journal, int events, Integer badLine, String problem,
+                String runId, String status, String signature, String signerFingerprint, List<CheckJson> checks,
+                Approvals approvals) {
+    }
+
+    /**
+     * One check, in order.
+     *
+     * @param status passed, failed or not_checked
+     */
+    record CheckJson(String name, String status, String text) {
+    }
+
+    /**
+     * The journal's approvals.
+     *
+     * @param checked  whether approver keys were given to check the signed ones
+     * @param problems what is wrong with them
+     */
+    record Approvals(int signed, int unsigned, boolean checked, List<String> problems) {
+    }
+
+    private static Json json(Path journal, RecordVerifier.Verdict v, boolean ok, Approvals approvals) {
         JournalEvent first = v.first();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("ok", v.ok());
-        m.put("authenticated", v.authenticated());
-        m.put("journal", journal.toString());
-        m.put("events", v.events().size());
-        m.put("bad_line", v.badLine());
-        m.put("problem", v.problem());
-        m.put("run_id", first == null ? null : first.run());
-        m.put("status", v.finalStatus());
-        m.put("signature", v.seal().signature().name().toLowerCase(Locale.ROOT));
-        m.put("signer_fingerprint", v.seal().seal() == null ? null : v.seal().seal().fingerprint());
-        List<Map<String, Object>> checks = new ArrayList<>();
-        for (RecordVerifier.Check c : v.checks()) {
-            Map<String, Object> cm = new LinkedHashMap<>();
-            cm.put("name", c.name());
-            cm.put("status", c.status().name().toLowerCase(Locale.ROOT));
-            cm.put("text", c.text());
-            checks.add(cm);
-        }
-        m.put("checks", checks);
-        return m;
+        return new Json(ok, v.authenticated(), journal, v.events().size(), v.badLine() == 0 ? null : v.badLine(),
+                v.problem(), first == null ? null : first.run(), v.finalStatus(),
+                v.seal().signature().name().toLowerCase(Locale.ROOT),
+                v.seal().seal() == null ? null : v.seal().seal().fingerprint(),
+                v.checks().stream().map(c -> new CheckJson(c.name(), c.status().name().toLowerCase(Locale.ROOT),
+                        c.text())).toList(), approvals);
     }
 }

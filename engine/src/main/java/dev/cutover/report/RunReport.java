@@ -1,5 +1,8 @@
 package dev.cutover.report;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.cutover.journal.JournalEvent;
 import dev.cutover.journal.RecordVerifier;
 import dev.cutover.journal.SealPublicKey;
@@ -24,11 +27,18 @@ import java.util.Map;
  * @param summary      the auditor's first questions answered: changed, undone, re-validated, approved
  * @param rollback     what the rollback did, or null when there was none
  */
-public record RunReport(Header header, Verification verification, Summary summary, List<TimelineEntry> timeline,
+@JsonPropertyOrder({"schema", "run", "verification", "summary", "timeline", "spans", "rollback"})
+public record RunReport(@JsonProperty("run") Header header, Verification verification, Summary summary, List<TimelineEntry> timeline,
                         List<Span> spans, Rollback rollback) {
 
     /** The JSON report's schema id; a change that is not backward compatible bumps it. */
     public static final String SCHEMA = "cutover.report/v1";
+
+    /** The JSON report's first field: {@value #SCHEMA}. */
+    @JsonProperty("schema")
+    public String schema() {
+        return SCHEMA;
+    }
 
     /**
      * The facts from {@code run.started} and {@code run.finished}; any may be null when the journal lacks them.
@@ -37,7 +47,7 @@ public record RunReport(Header header, Verification verification, Summary summar
      * @param osUser the OS account that ran it (journals before 0.x do not record it)
      * @param osUid  its numeric uid, when recorded
      */
-    public record Header(String runId, String runbook, String runbookFile, String runbookSha256, String environment,
+    public record Header(@JsonProperty("id") String runId, String runbook, String runbookFile, String runbookSha256, String environment,
                          String operator, String osUser, String osUid, String ticket, String host,
                          String cutoverVersion, String javaVersion,
                          String mode, Boolean rehearsal, Map<String, Object> params, String started,
@@ -55,9 +65,17 @@ public record RunReport(Header header, Verification verification, Summary summar
      * @param checks        what was checked and what was not, in order
      * @param text          one paragraph for people
      */
-    public record Verification(boolean ok, boolean authenticated, int events, int badLine, String problem,
+    @JsonPropertyOrder({"ok", "authenticated", "events", "bad_line", "problem", "last_hash", "signature",
+            "signer_fingerprint", "algorithm", "text", "checks"})
+    public record Verification(boolean ok, boolean authenticated, int events, @JsonIgnore int badLine, String problem,
                                String lastHash, String signature, String signerFingerprint, String algorithm,
                                List<Check> checks, String text) {
+
+        /** The first bad line for JSON: null when there is none. */
+        @JsonProperty("bad_line")
+        public Integer badLineOrNull() {
+            return badLine == 0 ? null : badLine;
+        }
     }
 
     /**
@@ -95,9 +113,17 @@ public record RunReport(Header header, Verification verification, Summary summar
      * @param outputs    the outputs worth showing, masked and shortened
      * @param changes    a plan's changes, for mutating steps in a dry run
      */
+    @JsonPropertyOrder({"seq", "time", "offset_ms", "offset", "section", "step", "event", "outcome", "attempt",
+            "duration_ms", "uses", "detail", "error", "outputs", "changes"})
     public record TimelineEntry(long seq, String time, long offsetMs, String section, String step, String event,
                                 String outcome, Integer attempt, Long durationMs, String uses, String detail,
                                 String error, Map<String, String> outputs, List<String> changes) {
+
+        /** The offset as {@code hh:mm:ss.SSS}, as in an incident log. */
+        @JsonProperty("offset")
+        public String offsetText() {
+            return RunReport.offset(offsetMs);
+        }
     }
 
     /** One bar of the Gantt chart: a step attempt from its start to its outcome. */

@@ -2,6 +2,7 @@ package dev.cutover.demo;
 
 import dev.cutover.cli.CutoverCli;
 import dev.cutover.journal.Journal;
+import dev.cutover.report.TextTable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -232,13 +233,12 @@ public final class DemoCommand implements Callable<Integer> {
 
     private static void printTable(PrintWriter out, List<Row> rows) {
         out.println();
-        out.printf("%-22s %-17s %-17s %8s  %-21s %s%n", "SCENARIO", "EXPECTED", "GOT", "TIME", "RUN", "OK");
+        TextTable table = TextTable.of("SCENARIO", "EXPECTED", "GOT", "TIME", "RUN", "OK").right(3);
         for (Row r : rows) {
-            out.printf("%-22s %-17s %-17s %7.1fs  %-21s %s%n", r.name(), r.expected(), r.got(), r.ms() / 1000.0,
-                    r.runId(), r.ok() ? "yes" : "NO");
-            out.printf("%-22s %s%n", "", r.proof());
-            out.printf("%-22s journal: %s%n", "", r.journal());
+            table.row(r.name(), r.expected(), r.got(), String.format(java.util.Locale.ROOT, "%.1fs", r.ms() / 1000.0),
+                    r.runId(), r.ok() ? "yes" : "NO").note(r.proof()).note("journal: " + r.journal());
         }
+        table.lines().forEach(out::println);
     }
 
     private static String status(int code) {
