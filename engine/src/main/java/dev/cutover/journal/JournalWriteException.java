@@ -12,10 +12,24 @@ import java.nio.file.Path;
 public final class JournalWriteException extends UncheckedIOException {
     private static final long serialVersionUID = 1L;
     private final transient Path file;
+    /** Why the team store did not take the event; null when the local file could not be written. */
+    private final String storeProblem;
 
     JournalWriteException(Path file, IOException cause) {
         super("cannot write the journal " + file + ": " + cause.getMessage(), cause);
         this.file = file;
+        this.storeProblem = null;
+    }
+
+    JournalWriteException(Path file, String storeProblem, IOException cause) {
+        super(storeProblem, cause);
+        this.file = file;
+        this.storeProblem = storeProblem;
+    }
+
+    /** Why the team store did not commit the event (the local journal holds it); null for a local failure. */
+    public String storeProblem() {
+        return storeProblem;
     }
 
     /** The journal file. */
