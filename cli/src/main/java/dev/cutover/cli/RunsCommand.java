@@ -32,19 +32,46 @@ final class RunsCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "20", description = "How many (default 20).")
     int limit;
 
+    @Option(names = "--runbook", paramLabel = "NAME", description = "Only runs of this runbook.")
+    String runbook;
+
+    @Option(names = "--status", paramLabel = "STATUS", description = "Only runs that ended so (SUCCEEDED, ROLLED_BACK, "
+            + "ROLLBACK_FAILED, PREFLIGHT_FAILED, REFUSED, STOPPED, UNFINISHED, ...).")
+    String status;
+
+    @Option(names = "--operator", paramLabel = "NAME", description = "Only runs started by this operator.")
+    String operator;
+
+    @Option(names = "--since", paramLabel = "WHEN", description = "Only runs started since: a duration back from now "
+            + "(24h, 7d) or a UTC time (2026-11-30T08:00:00Z) or date (2026-11-30).")
+    String since;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
+        Instant from = since == null ? null : since(since);
+        if (status != null) {
+            status = status.toUpperCase(java.util.Locale.ROOT);
+        }
+        java.util.Optional<dev.cutover.team.PostgresStateStore> team = global.team();
         Path runs = global.stateDirectory().resolve("runs");
         List<Map<String, Object>> rows = new ArrayList<>();
-        if (Files.isDirectory(runs)) {
+        if (team.isPresent()) {
+            rows.addAll(team.get().runs(new dev.cutover.team.RunsQuery(runbook, status, operator, from, limit)));
+        } else if (Files.isDirectory(runs)) {
             try (Stream<Path> dirs = Files.list(runs)) {
-                for (Path d : dirs.sorted(Comparator.reverseOrder()).limit(limit).toList()) {
+                for (Path d : dirs.sorted(Comparator.reverseOrder()).toList()) {
                     Path j = d.resolve(Journal.FILE_NAME);
+                    if (rows.size() >= limit) {
+                        break;
+                    }
                     if (Files.isRegularFile(j)) {
-                        rows.add(row(j));
+                        Map<String, Object> r = row(j);
+                        if (matches(r, from)) {
+                            rows.add(r);
+                        }
                     }
                 }
             }
@@ -55,7 +82,8 @@ final class RunsCommand implements Callable<Integer> {
             return 0;
         }
         if (rows.isEmpty()) {
-            out.println("no runs in " + runs);
+            out.println("no runs in " + (team.isPresent() ? "the team store " + team.get().describe() : runs)
+                    + (runbook != null || status != null || operator != null || from != null ? " that match" : ""));
             return 0;
         }
         out.printf("%-22s %-24s %-36s %-24s %9s  %s%n", "RUN", "RUNBOOK", "STATUS", "STARTED", "DURATION", "OPERATOR");
@@ -65,6 +93,29 @@ final class RunsCommand implements Callable<Integer> {
                             : " (OS user " + r.get("os_user") + " on " + r.get("host") + ")"));
         }
         return 0;
+    }
+
+    private boolean matches(Map<String, Object> r, Instant from) {
+        String st = String.valueOf(r.get("status")).replaceFirst("\\*$", "");
+        return (runbook == null || runbook.equals(r.get("runbook"))) && (status == null || st.equals(status)
+                || st.startsWith(status + " ")) && (operator == null || operator.equals(r.get("operator")))
+                && (from == null || r.get("started") != null && !Instant.parse(r.get("started").toString()).isBefore(from));
+    }
+
+    /** {@code --since}: 24h, 7d, ... back from now, or an ISO instant or date (UTC). */
+    static Instant since(String text) {
+        try {
+            if (dev.cutover.spi.Durations.isValid(text)) {
+                return Instant.now().minus(dev.cutover.spi.Durations.parse(text));
+            }
+            if (text.matches("\\d{4}-\\d{2}-\\d{2}")) {
+                return java.time.LocalDate.parse(text).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+            }
+            return Instant.parse(text);
+        } catch (RuntimeException e) {
+            throw new ExitException.InvalidInput("cutover: --since '" + text + "': give a duration back from now (24h, "
+                    + "7d), a UTC time (2026-11-30T08:00:00Z) or a date (2026-11-30)");
+        }
     }
 
     /** How a run ended, from its journal: its status, UNFINISHED or UNREADABLE. */
