@@ -201,4 +201,76 @@ class TeamStoreTest {
             b.acquireLock("db-1", "run-c", null, "carol", Set.of()).lock().close();
         }
     }
+
+    /** The grants docs/team.md gives, as the operator runs them. */
+    private static List<String> documentedGrants() throws Exception {
+        String doc = Files.readString(Path.of("..", "docs", "team.md"), StandardCharsets.UTF_8);
+        int marker = doc.indexOf("<!-- team-roles-sql");
+        assertTrue(marker > 0, "docs/team.md marks its grants block");
+        int start = doc.indexOf("```sql", marker) + "```sql".length();
+        String block = doc.substring(start, doc.indexOf("```", start));
+        List<String> statements = new ArrayList<>();
+        for (String st : block.replaceAll("(?m)--.*$", "").split(";")) {
+            if (!st.isBlank()) {
+                statements.add(st.strip());
+            }
+        }
+        return statements;
+    }
+
+    private static void assertRefused(String role, String sql, String why) {
+        SQLException e = assertThrows(SQLException.class, () -> {
+            try (Connection c = pg.connect(role, "cutover"); Statement s = c.createStatement()) {
+                s.execute(sql);
+            }
+        }, role + " may not: " + sql);
+        assertTrue(e.getMessage().contains(why), role + ": " + sql + ": " + e.getMessage());
+    }
+
+    @Test
+    void operatorsMayOnlyAppendJournalRowsAndAuditorsOnlyRead() throws Exception {
+        pg.execute("postgres", List.of("CREATE ROLE cutover_owner LOGIN", "CREATE ROLE cutover_operator LOGIN",
+                "CREATE ROLE cutover_auditor LOGIN", "CREATE DATABASE cutover OWNER cutover_owner",
+                "REVOKE ALL ON DATABASE cutover FROM PUBLIC"));
+        open(pg.url("cutover_owner", "cutover"), "5s", new ArrayList<>()).close(); // the schema, as the owner
+        try (Connection c = pg.connect("cutover_owner", "cutover"); Statement s = c.createStatement()) {
+            for (String grant : documentedGrants()) {
+                s.execute(grant);
+            }
+        }
+        try (PostgresStateStore store = open(pg.url("cutover_operator", "cutover"), "5s", new ArrayList<>())) {
+            StateStores.install(store);
+            try (Journal j = Journal.create(dir.resolve("runs").resolve("run-r"), "run-r", "alice", Masker.global())) {
+                j.append("run.started", null, null, null, Map.of("runbook", "demo"));
+                j.append("run.finished", null, null, null, Map.of("status", "SUCCEEDED", "exit_code", 0));
+            }
+            assertEquals("SUCCEEDED", store.runs(new RunsQuery(null, null, null, null, 5)).get(0).get("status"),
+                    "the runs index is kept by its trigger, without a grant to operators");
+        }
+        assertRefused("cutover_operator", "UPDATE journal_events SET line = '{}' WHERE run_id = 'run-r'",
+                "permission denied");
+        assertRefused("cutover_operator", "DELETE FROM journal_events WHERE run_id = 'run-r'", "permission denied");
+        assertRefused("cutover_operator", "TRUNCATE journal_events", "permission denied");
+        assertRefused("cutover_operator", "UPDATE runs SET status = 'SUCCEEDED'", "permission denied");
+        // whatever the grants, the record is append-only: even its owner cannot rewrite it
+        assertRefused("cutover_owner", "UPDATE journal_events SET line = '{}' WHERE run_id = 'run-r'",
+                "journal rows are append-only: UPDATE refused");
+        assertRefused("cutover_owner", "DELETE FROM journal_events WHERE run_id = 'run-r'",
+                "journal rows are append-only: DELETE refused");
+        assertRefused("cutover_owner", "TRUNCATE journal_events", "journal rows are append-only: TRUNCATE refused");
+
+        try (Connection c = pg.connect("cutover_auditor", "cutover"); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT count(*) FROM journal_events WHERE run_id = 'run-r'")) {
+            assertTrue(r.next());
+            assertEquals(2, r.getInt(1), "auditors read the record");
+        }
+        assertRefused("cutover_auditor", "INSERT INTO journal_events (run_id, seq, event, time, prev, hash, line, token) "
+                + "VALUES ('x', 1, 'run.started', now(), '" + "0".repeat(64) + "', 'h', '{}', 0)", "permission denied");
+        assertRefused("cutover_auditor", "DELETE FROM leases", "permission denied");
+        assertRefused("cutover_auditor", "INSERT INTO approvals (run_id, step, fingerprint, approver, approval) VALUES "
+                + "('x', 's', 'f', 'a', '{}')", "permission denied");
+        try (PostgresStateStore auditor = open(pg.url("cutover_auditor", "cutover"), "5s", new ArrayList<>())) {
+            assertEquals(2, auditor.lines("run-r", 0).size(), "cutover itself reads the store as an auditor");
+        }
+    }
 }
