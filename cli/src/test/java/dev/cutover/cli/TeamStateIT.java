@@ -167,7 +167,7 @@ class TeamStateIT {
 
         Cli resume = null;
         for (int i = 0; resume == null; i++) {
-            Cli r = cutover(bob, "resume-" + i, store, "resume", runId, "--runbook", runbook.toString(),
+            Cli r = cutover(bob, "resume-" + i, store, "resume", runId, "--runbook", runbook.toString(), "--yes",
                     "--assume", "done", "--operator", "bob");
             if (r.exit() == 5 && r.output().contains("still being written")) {
                 assertTrue(i < 60, "alice's lease never expired: " + r.output());
@@ -299,7 +299,7 @@ class TeamStateIT {
             own.restart();
             Cli resume = null;
             for (int i = 0; resume == null; i++) {
-                Cli r = cutover(ops, "resume-" + i, store, "resume", runId, "--runbook", runbook.toString());
+                Cli r = cutover(ops, "resume-" + i, store, "resume", runId, "--runbook", runbook.toString(), "--yes");
                 if (r.exit() == 5 && r.output().contains("still being written")) {
                     assertTrue(i < 60, r.output());
                     Thread.sleep(200);
