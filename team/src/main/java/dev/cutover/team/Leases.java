@@ -135,11 +135,11 @@ final class Leases {
                 Current cur = now.get();
                 if (cur.live()) {
                     c.rollback();
-                    throw new RunLock.HeldException(key, cur.holder(), false);
+                    throw new RunLock.HeldException(me.key(), cur.holder(), false);
                 }
                 if (!mayTakeOver.test(cur)) {
                     c.rollback();
-                    throw new RunLock.HeldException(key, cur.holder(), true);
+                    throw new RunLock.HeldException(me.key(), cur.holder(), true);
                 }
                 try (PreparedStatement s = c.prepareStatement("UPDATE leases SET token = ?, run_id = ?, holder = ?, "
                         + "acquired_at = now(), renewed_at = now(), expires_at = now() + make_interval(secs => ?) "

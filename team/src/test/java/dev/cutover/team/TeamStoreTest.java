@@ -273,4 +273,72 @@ class TeamStoreTest {
             assertEquals(2, auditor.lines("run-r", 0).size(), "cutover itself reads the store as an auditor");
         }
     }
+
+    @Test
+    void postsRunEventsSignedRetriedSlackFormattedAndWithoutASecret() throws Exception {
+        String db = newDatabase();
+        List<String[]> received = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger calls = new AtomicInteger();
+        com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        http.createContext("/", ex -> {
+            byte[] body = ex.getRequestBody().readAllBytes();
+            // the first delivery fails, as a receiver being deployed would: it must come again
+            int status = calls.incrementAndGet() == 1 ? 503 : 200;
+            if (status == 200) {
+                received.add(new String[] {ex.getRequestURI().getPath(),
+                        ex.getRequestHeaders().getFirst("X-Cutover-Signature"),
+                        new String(body, StandardCharsets.UTF_8)});
+            }
+            ex.sendResponseHeaders(status, -1);
+            ex.close();
+        });
+        http.start();
+        try {
+            String base = "http://127.0.0.1:" + http.getAddress().getPort();
+            Path config = dir.resolve("config.yaml");
+            Files.writeString(config, "webhooks:\n"
+                    + "  - url: " + base + "/json\n    secret: env:HOOK_SECRET\n"
+                    + "    events: [started, waiting_for_approval, rolled_back]\n"
+                    + "  - url: " + base + "/slack\n    format: slack\n    events: [rolled_back]\n");
+            String hookSecret = "hook-secret-" + System.nanoTime();
+            String runSecret = "s3cr3t-" + System.nanoTime();
+            Masker.global().register(runSecret);
+            Map<String, String> env = Map.of("CUTOVER_CONFIG", config.toString(), "HOOK_SECRET", hookSecret,
+                    "HOME", root.toString());
+            try (PostgresStateStore store = PostgresStateStore.open(TeamConfig.resolve(pg.url("postgres", db), env)
+                    .orElseThrow(), n -> { })) {
+                StateStores.install(store);
+                try (Journal j = Journal.create(dir.resolve("runs").resolve("run-w"), "run-w", "alice",
+                        Masker.global())) {
+                    j.append("run.started", null, null, null, Map.of("runbook", "rotate", "mode", "run", "host", "h",
+                            "params", Map.of("password", runSecret)));
+                    j.append("step.started", "go", "steps", 1, Map.of("uses", "approval"));
+                    j.append("step.started", "work", "steps", 1, Map.of("uses", "shell.exec"));
+                    j.append("run.finished", null, null, null, Map.of("status", "ROLLED_BACK", "exit_code", 1,
+                            "reason", "validation failed with " + runSecret));
+                } // closing the journal waits for the deliveries
+            }
+            List<String> kinds = new ArrayList<>();
+            for (String[] r : received) {
+                assertFalse(r[2].contains(runSecret) || r[2].contains(hookSecret), "a secret in a payload: " + r[2]);
+                if (r[0].equals("/json")) {
+                    assertEquals("sha256=" + Webhooks.hmac(hookSecret, r[2].getBytes(StandardCharsets.UTF_8)), r[1],
+                            "signed with HMAC-SHA256 over the exact body");
+                    kinds.add(String.valueOf(new com.fasterxml.jackson.databind.ObjectMapper().readValue(r[2], Map.class)
+                            .get("event")));
+                } else {
+                    assertEquals(null, r[1], "no secret configured, no signature");
+                    assertTrue(r[2].startsWith("{\"text\":\"cutover: run run-w (rotate) by alice on h: rolled back"),
+                            r[2]);
+                    kinds.add("slack");
+                }
+            }
+            java.util.Collections.sort(kinds);
+            assertEquals(List.of("rolled_back", "slack", "started", "waiting_for_approval"), kinds,
+                    "each subscribed event once, the failed first delivery retried: " + calls.get() + " calls");
+        } finally {
+            http.stop(0);
+        }
+    }
 }
