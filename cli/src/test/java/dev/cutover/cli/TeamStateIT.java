@@ -199,6 +199,13 @@ class TeamStateIT {
         String alices = Files.readString(alice.resolve(".cutover/runs").resolve(runId).resolve("journal.jsonl"));
         assertTrue(new String(bobs, StandardCharsets.UTF_8).startsWith(alices), "alice's journal is the start of it");
         assertTrue(new String(bobs, StandardCharsets.UTF_8).contains("\"lock.taken-over\""));
+        Path zip = dir.resolve("evidence.zip");
+        Cli export = cutover(dir.resolve("auditor"), "export", store, "export", runId, "--out", zip.toString());
+        assertEquals(0, export.exit(), export.output());
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(zip.toFile())) {
+            assertArrayEquals(bobs, z.getInputStream(z.getEntry(runId + "/run/journal.jsonl")).readAllBytes(),
+                    "the export from the store carries the very bytes of the operator's journal");
+        }
         Cli runs = cutover(carol, "runs", store, "runs", "--operator", "alice", "--status", "SUCCEEDED");
         assertTrue(runs.output().contains(runId), runs.output());
         Cli none = cutover(carol, "runs-none", store, "runs", "--operator", "mallory");

@@ -114,7 +114,8 @@ public final class RunLock implements AutoCloseable {
             }
         }
 
-        Map<String, Object> toMap() {
+        /** The owner record's fields (also what a team store keeps for a lease). */
+        public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("key", key);
             m.put("run_id", runId);
@@ -128,7 +129,8 @@ public final class RunLock implements AutoCloseable {
             return m;
         }
 
-        static Holder fromMap(Map<?, ?> m) {
+        /** A holder from {@link #toMap()}'s fields. */
+        public static Holder fromMap(Map<?, ?> m) {
             return new Holder(str(m.get("key")), str(m.get("run_id")), str(m.get("run_dir")), str(m.get("operator")),
                     str(m.get("os_user")), str(m.get("host")), ((Number) m.get("pid")).longValue(),
                     str(m.get("pid_start")), str(m.get("since")));

@@ -9,7 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -122,7 +121,7 @@ final class Leases {
                         s.setString(1, key);
                         s.setLong(2, token);
                         s.setString(3, me.runId());
-                        s.setString(4, JSON.writeValueAsString(toMap(me)));
+                        s.setString(4, JSON.writeValueAsString(me.toMap()));
                         s.setDouble(5, lease.toMillis() / 1000.0);
                         if (s.executeUpdate() == 0) {
                             c.rollback();
@@ -146,7 +145,7 @@ final class Leases {
                         + "WHERE key = ? AND expires_at <= now()")) {
                     s.setLong(1, token);
                     s.setString(2, me.runId());
-                    s.setString(3, JSON.writeValueAsString(toMap(me)));
+                    s.setString(3, JSON.writeValueAsString(me.toMap()));
                     s.setDouble(4, lease.toMillis() / 1000.0);
                     s.setString(5, key);
                     if (s.executeUpdate() != 1) {
@@ -189,32 +188,11 @@ final class Leases {
         }
     }
 
-    static Map<String, Object> toMap(RunLock.Holder h) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("key", h.key());
-        m.put("run_id", h.runId());
-        m.put("run_dir", h.runDir());
-        m.put("operator", h.operator());
-        m.put("os_user", h.osUser());
-        m.put("host", h.host());
-        m.put("pid", h.pid());
-        m.put("pid_start", h.pidStart());
-        m.put("since", h.since());
-        return m;
-    }
-
     static RunLock.Holder holder(String json) {
         try {
-            Map<?, ?> m = JSON.readValue(json, Map.class);
-            return new RunLock.Holder(str(m.get("key")), str(m.get("run_id")), str(m.get("run_dir")),
-                    str(m.get("operator")), str(m.get("os_user")), str(m.get("host")),
-                    m.get("pid") instanceof Number n ? n.longValue() : 0, str(m.get("pid_start")), str(m.get("since")));
+            return RunLock.Holder.fromMap(JSON.readValue(json, Map.class));
         } catch (IOException | RuntimeException e) {
             return new RunLock.Holder(null, "(unreadable holder record)", null, null, null, "?", 0, null, null);
         }
-    }
-
-    private static String str(Object o) {
-        return o == null ? null : o.toString();
     }
 }

@@ -118,6 +118,10 @@ public final class PostgresStateStore implements StateStore, AutoCloseable {
         return m + (e.getSQLState() == null ? "" : " [SQLSTATE " + e.getSQLState() + "]");
     }
 
+    private IOException unreachable(SQLException e) {
+        return new IOException("the team store " + config.url() + " is unreachable: " + describe(e), e);
+    }
+
     @Override
     public String describe() {
         return config.url();
@@ -141,14 +145,13 @@ public final class PostgresStateStore implements StateStore, AutoCloseable {
             throw new IOException("run " + runId + "'s journal is being written by " + e.holder() + ", whose lease in "
                     + "the team store is live; nothing was written");
         } catch (SQLException e) {
-            throw new IOException("the team store " + config.url() + " is unreachable: " + describe(e), e);
+            throw unreachable(e);
         }
         Connection c = null;
         try {
             c = connect();
             reconcile(c, runId, existing, lease);
-            StoreJournal j = new StoreJournal(runId, c, lease, () -> heldByRun.getOrDefault(runId, List.of()),
-                    webhooks, () -> { });
+            StoreJournal j = new StoreJournal(c, lease, () -> heldByRun.getOrDefault(runId, List.of()), webhooks);
             if (!existing.isEmpty()) {
                 webhooks.started(existing.get(0));
             }
@@ -166,8 +169,7 @@ public final class PostgresStateStore implements StateStore, AutoCloseable {
                     // nothing uncommitted
                 }
             }
-            throw e instanceof IOException io ? io : new IOException("the team store " + config.url()
-                    + " is unreachable: " + describe((SQLException) e), e);
+            throw e instanceof IOException io ? io : unreachable((SQLException) e);
         }
     }
 
@@ -209,7 +211,7 @@ public final class PostgresStateStore implements StateStore, AutoCloseable {
         try {
             h = leases.acquire(LOCK + key, me, cur -> mayTakeOverFrom.contains(cur.runId()) || finished(cur.runId()));
         } catch (SQLException e) {
-            throw new IOException("the team store " + config.url() + " is unreachable: " + describe(e), e);
+            throw unreachable(e);
         }
         List<Leases.Held> mine = heldByRun.computeIfAbsent(runId, k -> new CopyOnWriteArrayList<>());
         mine.add(h);
@@ -294,7 +296,7 @@ public final class PostgresStateStore implements StateStore, AutoCloseable {
                 }
             }
         } catch (SQLException e) {
-            throw new IOException("the team store " + config.url() + " is unreachable: " + describe(e), e);
+            throw unreachable(e);
         }
         return out;
     }
@@ -313,7 +315,7 @@ public final class PostgresStateStore implements StateStore, AutoCloseable {
         try {
             return leases.current(JOURNAL + runId).map(c -> new Writer(c.holder(), c.live()));
         } catch (SQLException e) {
-            throw new IOException("the team store " + config.url() + " is unreachable: " + describe(e), e);
+            throw unreachable(e);
         }
     }
 
@@ -333,7 +335,7 @@ public final class PostgresStateStore implements StateStore, AutoCloseable {
             s.setString(5, Canonical.encode(a.fields()));
             return s.executeUpdate() == 1;
         } catch (SQLException e) {
-            throw new IOException("the team store " + config.url() + " is unreachable: " + describe(e), e);
+            throw unreachable(e);
         }
     }
 
@@ -355,7 +357,7 @@ public final class PostgresStateStore implements StateStore, AutoCloseable {
                 }
             }
         } catch (SQLException e) {
-            throw new IOException("the team store " + config.url() + " is unreachable: " + describe(e), e);
+            throw unreachable(e);
         }
     }
 
@@ -364,7 +366,7 @@ public final class PostgresStateStore implements StateStore, AutoCloseable {
         try (Connection c = connect()) {
             return q.execute(c);
         } catch (SQLException e) {
-            throw new IOException("the team store " + config.url() + " is unreachable: " + describe(e), e);
+            throw unreachable(e);
         }
     }
 

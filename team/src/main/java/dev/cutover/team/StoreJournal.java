@@ -19,21 +19,16 @@ import java.util.function.Supplier;
  * writes nothing. The insert trigger refuses a gap or a fork in the chain; the commit is synchronous.
  */
 final class StoreJournal implements JournalMirror {
-    private final String runId;
     private final Connection connection;
     private final Leases.Held lease;
     private final Supplier<List<Leases.Held>> alsoHeld;
     private final Webhooks webhooks;
-    private final Runnable onClose;
 
-    StoreJournal(String runId, Connection connection, Leases.Held lease, Supplier<List<Leases.Held>> alsoHeld,
-                 Webhooks webhooks, Runnable onClose) {
-        this.runId = runId;
+    StoreJournal(Connection connection, Leases.Held lease, Supplier<List<Leases.Held>> alsoHeld, Webhooks webhooks) {
         this.connection = connection;
         this.lease = lease;
         this.alsoHeld = alsoHeld;
         this.webhooks = webhooks;
-        this.onClose = onClose;
     }
 
     @Override
@@ -101,16 +96,11 @@ final class StoreJournal implements JournalMirror {
         } catch (IOException e) {
             // the lease expires by itself; the journal's events are committed
         } finally {
-            onClose.run();
             try {
                 connection.close();
             } catch (SQLException ignored) {
                 // nothing uncommitted is left on it
             }
         }
-    }
-
-    String runId() {
-        return runId;
     }
 }
