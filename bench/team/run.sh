@@ -5,4 +5,4 @@ set -eu
 cd "$(dirname "$0")/../.."
 mvn -B -q -pl team -am -Djacoco.skip=true -DskipTests test-compile dependency:build-classpath \
     -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.cp
-exec java -cp "team/target/test-classes:$(cat team/target/bench.cp)" bench/team/TeamBench.java "$@"
+exec java -cp "team/target/test-classes:team/target/classes:$(cat team/target/bench.cp)" bench/team/TeamBench.java "$@"

@@ -29,6 +29,11 @@ import java.util.Map;
  * {@link #append}'s fsync (one fsync covers both), for events within one step's boundary that
  * nothing can change after: a step's {@code step.started} directly followed by its
  * {@code step.intent}.
+ *
+ * <p>With a team store configured ({@link StateStores}), each event is also committed there (the same
+ * canonical line, by the holder of the run's lease) before {@code append} returns; when the store cannot take
+ * it, the event stays in the local file, nothing more is written, and a {@link JournalWriteException} with a
+ * {@link JournalWriteException#storeProblem()} stops the run.
  */
 public final class Journal implements Closeable {
     public static final String FILE_NAME = "journal.jsonl";

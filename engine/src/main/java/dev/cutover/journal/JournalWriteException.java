@@ -7,7 +7,8 @@ import java.nio.file.Path;
 /**
  * The journal could not be written (a full disk, an I/O error). The event was not recorded and the file
  * was cut back to its last whole event, so the run must not change anything more: it stops and is
- * resumed once the cause is fixed.
+ * resumed once the cause is fixed. When the team store could not commit the event ({@link #storeProblem()}),
+ * the local file keeps it and {@code cutover resume} copies it to the store.
  */
 public final class JournalWriteException extends UncheckedIOException {
     private static final long serialVersionUID = 1L;
