@@ -58,6 +58,7 @@ final class ApproveCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
+        global.team(); // a run in the team store is read from there
         RunLocator.Found found = RunLocator.find(run, global.stateDirectory());
         if (found == null) {
             throw new ExitException.InvalidInput(
@@ -82,6 +83,10 @@ final class ApproveCommand implements Callable<Integer> {
         ApprovalCheck.Expected e = ApprovalCheck.Expected.of(started, step);
         SignedApproval a = SignedApproval.sign(signing, e.run(), step, e.runbookSha256(), e.paramsSha256(),
                 as != null ? as : OsIdentity.user(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), reason);
+        java.util.Optional<dev.cutover.team.PostgresStateStore> team = global.team();
+        if (team.isPresent() && out == null) {
+            return approveInStore(team.get(), a, started, e);
+        }
         Path file = out != null ? out : ApprovalCheck.file(found.journal().getParent(), step, a.fingerprint());
         try {
             ApprovalCheck.write(file, a);
@@ -93,6 +98,29 @@ final class ApproveCommand implements Callable<Integer> {
                 + e.runbookSha256() + ", ticket " + started.dataString("ticket") + ", run by " + started.operator()
                 + ") as " + a.approver() + " with key " + a.fingerprint() + ".");
         o.println("wrote " + file);
+        return 0;
+    }
+
+    /** Records the approval in the team store, where the run's approval step (on any machine) picks it up. */
+    private int approveInStore(dev.cutover.team.PostgresStateStore team, SignedApproval a, JournalEvent started,
+                               ApprovalCheck.Expected e) {
+        String approver = a.approver().strip();
+        if (approver.equalsIgnoreCase(String.valueOf(started.operator()).strip())) {
+            throw new ExitException.Refused("cutover: refusing to approve: " + approver + " started run " + e.run()
+                    + " and cannot also approve it; an approval is a second person's decision. Nothing was written.");
+        }
+        boolean added;
+        try {
+            added = team.putApproval(a);
+        } catch (IOException ex) {
+            throw new ExitException.Refused("cutover: " + ex.getMessage() + "; nothing was written.");
+        }
+        PrintWriter o = spec.commandLine().getOut();
+        o.println("Approved step '" + step + "' of run " + e.run() + " (" + started.dataString("runbook") + ", SHA-256 "
+                + e.runbookSha256() + ", ticket " + started.dataString("ticket") + ", run by " + started.operator()
+                + ") as " + a.approver() + " with key " + a.fingerprint() + ".");
+        o.println(added ? "recorded in the team store " + team.describe() + "; the run picks it up within a second"
+                : "this key had approved this step already; nothing new was recorded");
         return 0;
     }
 }

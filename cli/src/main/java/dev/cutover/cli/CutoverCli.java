@@ -28,6 +28,7 @@ public final class CutoverCli implements Runnable {
         m.put("unlock", UnlockCommand::new);
         m.put("verify", VerifyCommand::new);
         m.put("runs", RunsCommand::new);
+        m.put("follow", FollowCommand::new);
         m.put("steps", StepsCommand::new);
         m.put("schema", SchemaCommand::new);
         m.put("keygen", KeygenCommand::new);

@@ -44,6 +44,7 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var err = spec.commandLine().getErr();
+        global.team(); // a run in the team store is read from there
         RunLocator.Found found = RunLocator.find(run, global.stateDirectory());
         Path journal = found == null ? null : found.journal();
         if (journal == null || !journal.getFileName().toString().equals(dev.cutover.journal.Journal.FILE_NAME)) {

@@ -20,6 +20,14 @@ public final class GlobalOptions {
             description = "Where runs are kept (default: $CUTOVER_STATE_DIR, else ./.cutover).")
     Path stateDir;
 
+    @Option(names = "--state", paramLabel = "URL", description = "The team's shared state on PostgreSQL "
+            + "(postgresql://[role@]host[:port]/db; default: $CUTOVER_STATE, else state: in ~/.config/cutover/config.yaml;"
+            + " none: local files only). See docs/team.md.")
+    String state;
+
+    /** The team store of this invocation, opened on first use. */
+    private java.util.Optional<dev.cutover.team.PostgresStateStore> team;
+
     @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text",
             description = "text or json (one summary object at the end).")
     String output;
@@ -51,6 +59,21 @@ public final class GlobalOptions {
     /** The plugin jars of this invocation ($CUTOVER_PLUGIN_PATH, else ~/.cutover/plugins). */
     dev.cutover.plugin.PluginPath plugins() {
         return CutoverCli.pluginsOf(mixee);
+    }
+
+    /**
+     * The team store configured for this invocation (--state, $CUTOVER_STATE or the config file), connected and
+     * installed for the engine; empty when none is configured (local files only).
+     *
+     * @throws ExitException.InvalidInput (2) a configuration that cannot be used
+     * @throws ExitException.Refused (5) the store is unreachable or its schema is newer than this cutover
+     */
+    java.util.Optional<dev.cutover.team.PostgresStateStore> team() {
+        if (team == null) {
+            team = TeamStores.open(state, environment(), mixee == null ? null
+                    : mixee.commandLine().getErr());
+        }
+        return team;
     }
 
     boolean json() {

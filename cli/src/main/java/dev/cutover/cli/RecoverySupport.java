@@ -45,6 +45,7 @@ final class RecoverySupport {
      */
     static Recorded load(CommandSpec spec, GlobalOptions global, String run, RecoveryOptions trust, boolean resume) {
         var err = spec.commandLine().getErr();
+        global.team();
         RunLocator.Found found = RunLocator.find(run, global.stateDirectory());
         if (found == null) {
             throw new ExitException.InvalidInput(

@@ -67,6 +67,7 @@ final class ReportCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ExitException.InvalidInput("cutover: " + e.getMessage());
         }
+        global.team(); // a run in the team store is read from there
         RunLocator.Found found = RunLocator.find(run, global.stateDirectory());
         if (found == null) {
             throw new ExitException.InvalidInput(

@@ -56,6 +56,7 @@ final class ResumeCommand implements Callable<Integer> {
             throw new ExitException.InvalidInput("cutover: --assume takes done or not-done");
         }
         // a live run is refused before anything is read, decided or written
+        global.team();
         RunLocator.Found where = RunLocator.find(run, global.stateDirectory());
         if (where != null) {
             try {

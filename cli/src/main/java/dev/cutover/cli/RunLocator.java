@@ -57,6 +57,15 @@ final class RunLocator {
             return null;
         }
         Path byId = stateDir.resolve("runs").resolve(ref).resolve(Journal.FILE_NAME);
+        java.util.Optional<dev.cutover.state.StateStore> store = dev.cutover.state.StateStores.current();
+        if (store.isPresent()) {
+            try {
+                store.get().download(ref, byId.getParent()); // the team's record, copied here byte for byte
+            } catch (IOException e) {
+                throw new ExitException.Refused("cutover: cannot read run " + ref + " from the team store "
+                        + store.get().describe() + ": " + e.getMessage());
+            }
+        }
         return Files.isRegularFile(byId) ? new Found(byId, none.run(ref, true)) : null;
     }
 

@@ -39,6 +39,7 @@ final class RunSupport {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        global.team(); // with a team store, every event is committed there too, and locks are taken there
         try {
             Engine.checkStateDirectory(global.stateDirectory());
         } catch (IOException e) {

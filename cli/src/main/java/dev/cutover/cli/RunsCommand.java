@@ -31,6 +31,20 @@ final class RunsCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "20", description = "How many (default 20).")
     int limit;
 
+    @Option(names = "--runbook", paramLabel = "NAME", description = "Only runs of this runbook.")
+    String runbook;
+
+    @Option(names = "--status", paramLabel = "STATUS", description = "Only runs that ended so (SUCCEEDED, ROLLED_BACK, "
+            + "ROLLBACK_FAILED, PREFLIGHT_FAILED, REFUSED, STOPPED, UNFINISHED, ...).")
+    String status;
+
+    @Option(names = "--operator", paramLabel = "NAME", description = "Only runs started by this operator.")
+    String operator;
+
+    @Option(names = "--since", paramLabel = "WHEN", description = "Only runs started since: a duration back from now "
+            + "(24h, 7d) or a UTC time (2026-11-30T08:00:00Z) or date (2026-11-30).")
+    String since;
+
     @Spec
     CommandSpec spec;
 
@@ -54,14 +68,28 @@ final class RunsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Instant from = since == null ? null : since(since);
+        if (status != null) {
+            status = status.toUpperCase(java.util.Locale.ROOT);
+        }
+        java.util.Optional<dev.cutover.team.PostgresStateStore> team = global.team();
         Path runs = global.stateDirectory().resolve("runs");
         List<Row> rows = new ArrayList<>();
-        if (Files.isDirectory(runs)) {
+        if (team.isPresent()) {
+            team.get().runs(new dev.cutover.team.RunsQuery(runbook, status, operator, from, limit))
+                    .forEach(m -> rows.add(fromStore(m)));
+        } else if (Files.isDirectory(runs)) {
             try (Stream<Path> dirs = Files.list(runs)) {
-                for (Path d : dirs.sorted(Comparator.reverseOrder()).limit(limit).toList()) {
+                for (Path d : dirs.sorted(Comparator.reverseOrder()).toList()) {
                     Path j = d.resolve(Journal.FILE_NAME);
+                    if (rows.size() >= limit) {
+                        break;
+                    }
                     if (Files.isRegularFile(j)) {
-                        rows.add(row(j));
+                        Row r = row(j);
+                        if (matches(r, from)) {
+                            rows.add(r);
+                        }
                     }
                 }
             }
@@ -72,7 +100,8 @@ final class RunsCommand implements Callable<Integer> {
             return 0;
         }
         if (rows.isEmpty()) {
-            out.println("no runs in " + runs);
+            out.println("no runs in " + (team.isPresent() ? "the team store " + team.get().describe() : runs)
+                    + (runbook != null || status != null || operator != null || from != null ? " that match" : ""));
             return 0;
         }
         TextTable table = TextTable.of("RUN", "RUNBOOK", "STATUS", "STARTED", "DURATION", "OPERATOR").right(4);
@@ -84,6 +113,37 @@ final class RunsCommand implements Callable<Integer> {
                     + "production");
         }
         return 0;
+    }
+
+    private boolean matches(Row r, Instant from) {
+        String st = String.valueOf(r.status()).replaceFirst("\\*$", "");
+        return (runbook == null || runbook.equals(r.runbook())) && (status == null || st.equals(status)
+                || st.startsWith(status + " ")) && (operator == null || operator.equals(r.operator()))
+                && (from == null || r.started() != null && !Instant.parse(r.started()).isBefore(from));
+    }
+
+    /** A run as the team store lists it. */
+    private static Row fromStore(java.util.Map<String, Object> m) {
+        java.util.function.Function<String, String> text = k -> m.get(k) == null ? null : m.get(k).toString();
+        return new Row(text.apply("run_id"), text.apply("runbook"), text.apply("rolled_back_by"), text.apply("status"),
+                (Boolean) m.get("rehearsal"), text.apply("started"), text.apply("duration"), text.apply("operator"),
+                text.apply("os_user"), text.apply("host"));
+    }
+
+    /** {@code --since}: 24h, 7d, ... back from now, or an ISO instant or date (UTC). */
+    static Instant since(String text) {
+        try {
+            if (dev.cutover.spi.Durations.isValid(text)) {
+                return Instant.now().minus(dev.cutover.spi.Durations.parse(text));
+            }
+            if (text.matches("\\d{4}-\\d{2}-\\d{2}")) {
+                return java.time.LocalDate.parse(text).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+            }
+            return Instant.parse(text);
+        } catch (RuntimeException e) {
+            throw new ExitException.InvalidInput("cutover: --since '" + text + "': give a duration back from now (24h, "
+                    + "7d), a UTC time (2026-11-30T08:00:00Z) or a date (2026-11-30)");
+        }
     }
 
     /** How a run ended, from its journal: its status, UNFINISHED or UNREADABLE. */

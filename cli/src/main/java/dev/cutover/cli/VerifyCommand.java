@@ -55,6 +55,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
+        global.team(); // a run in the team store is read from there
         RunLocator.Found found = RunLocator.find(run, global.stateDirectory());
         if (found == null) {
             throw new ExitException.InvalidInput(

@@ -22,7 +22,8 @@ class GlobalOptionsEverywhereTest {
 
     private List<List<String>> globals() {
         return List.of(List.of("--state-dir", dir.resolve("state").toString()), List.of("--output", "json"),
-                List.of("--output", "text"), List.of("--verbose"), List.of("-v"), List.of("--no-color"));
+                List.of("--output", "text"), List.of("--verbose"), List.of("-v"), List.of("--no-color"),
+                List.of("--state", "none"));
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.cutover.journal;
 
 import dev.cutover.secrets.Masker;
+import dev.cutover.state.JournalMirror;
+import dev.cutover.state.StateStores;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -8,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
@@ -26,6 +29,11 @@ import java.util.Map;
  * {@link #append}'s fsync (one fsync covers both), for events within one step's boundary that
  * nothing can change after: a step's {@code step.started} directly followed by its
  * {@code step.intent}.
+ *
+ * <p>With a team store configured ({@link StateStores}), each event is also committed there (the same
+ * canonical line, by the holder of the run's lease) before {@code append} returns; when the store cannot take
+ * it, the event stays in the local file, nothing more is written, and a {@link JournalWriteException} with a
+ * {@link JournalWriteException#storeProblem()} stops the run.
  */
 public final class Journal implements Closeable {
     public static final String FILE_NAME = "journal.jsonl";
@@ -67,7 +75,21 @@ public final class Journal implements Closeable {
         FileChannel ch = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND), PrivateFiles.file());
         fsyncDirectory(runDirectory);
-        return new Journal(file, ch, runId, operator, masker, Clock.systemUTC(), List.of());
+        Journal j = new Journal(file, ch, runId, operator, masker, Clock.systemUTC(), List.of());
+        try {
+            j.mirror = openMirror(runId, List.of());
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            Files.deleteIfExists(file); // nothing was recorded: leave no empty journal behind
+            throw e;
+        }
+        return j;
+    }
+
+    /** The team store's copy of this run's journal, when one is configured ({@link StateStores}); else null. */
+    private static JournalMirror openMirror(String runId, List<JournalEvent> existing) throws IOException {
+        java.util.Optional<dev.cutover.state.StateStore> store = StateStores.current();
+        return store.isPresent() ? store.get().openJournal(runId, existing) : null;
     }
 
     /**
@@ -90,10 +112,20 @@ public final class Journal implements Closeable {
         Journal j = new Journal(file, ch, read.events().get(0).run(), operator, masker, Clock.systemUTC(),
                 read.events());
         j.repaired = read.tornTail();
+        try {
+            j.mirror = openMirror(j.runId, read.events());
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
         return j;
     }
 
     private String repaired;
+    /** The team store's copy, or null. */
+    private JournalMirror mirror;
+    /** Why the team store could not take an event; once set, nothing more is written. */
+    private String mirrorFailure;
 
     /** The torn last line removed on {@link #reopen}, or null when the tail was whole. */
     public String repairedTail() {
@@ -160,6 +192,9 @@ public final class Journal implements Closeable {
             // value has every known secret masked
             data.forEach((k, v) -> masked.put(k, v instanceof Verbatim vb ? vb.value() : masker.maskValue(v)));
         }
+        if (mirrorFailure != null) {
+            throw new JournalWriteException(file, mirrorFailure, new IOException(mirrorFailure));
+        }
         String time = TIME.format(Instant.now(clock).truncatedTo(ChronoUnit.MILLIS));
         JournalEvent unsigned = new JournalEvent(seq + 1, time, runId, event, step, section, attempt, operator,
                 masked, lastHash, null);
@@ -197,6 +232,16 @@ public final class Journal implements Closeable {
         seq++;
         lastHash = hash;
         events.add(e);
+        if (mirror != null) {
+            try {
+                mirror.append(e);
+            } catch (IOException ex) {
+                // the event is in the local file (a later resume copies it to the store), but the engine must not
+                // go on: it has not been recorded where the team can see it
+                mirrorFailure = "the team store did not commit event " + e.seq() + " (" + ex.getMessage() + ")";
+                throw new JournalWriteException(file, mirrorFailure, ex);
+            }
+        }
         if (seq == PAUSE_AFTER) {
             pauseForCrashTest();
         }
@@ -240,7 +285,13 @@ public final class Journal implements Closeable {
                 unforced = false;
             }
         } finally {
-            channel.close();
+            try {
+                channel.close();
+            } finally {
+                if (mirror != null) {
+                    mirror.close();
+                }
+            }
         }
     }
 

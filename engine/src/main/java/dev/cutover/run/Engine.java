@@ -119,7 +119,8 @@ public final class Engine {
     }
 
     private static RunOutcome stopped(RunState state, Instant started, JournalWriteException e) {
-        String why = "the journal could not be written (" + state.masker().mask(String.valueOf(
+        String why = e.storeProblem() != null ? state.masker().mask(e.storeProblem())
+                : "the journal could not be written (" + state.masker().mask(String.valueOf(
                 e.getCause() == null ? e.getMessage() : e.getCause().getMessage())) + ")";
         boolean changed = !state.completed().isEmpty();
         if (changed && !state.rc().abort().rollingBack()) {
@@ -134,7 +135,10 @@ public final class Engine {
             }
         }
         List<String> manual = new ArrayList<>();
-        manual.add("free space on the file system of " + e.file().getParent() + " (or fix the I/O error), then run "
+        manual.add(e.storeProblem() != null ? "when the team store is reachable again, run 'cutover resume "
+                + state.rc().runId() + "' with the same --state (from this directory: it copies the events only the "
+                + "local journal " + e.file() + " holds to the store first); it " + (changed
+                ? "rolls back the changes already made" : "continues the run") : "free space on the file system of " + e.file().getParent() + " (or fix the I/O error), then run "
                 + "'cutover resume " + state.rc().runId() + "': it " + (changed ? "rolls back the changes already made"
                 : "continues the run") + " from the journal, which holds every event up to the failure");
         RunOutcome o = state.done(started, RunStatus.STOPPED, why + "; the run stopped before its next change",

@@ -43,6 +43,15 @@ public final class RecoveryClaim implements AutoCloseable {
         }
         JournalEvent header = events.get(0);
         Map<String, Object> h = header.data();
+        java.util.Optional<dev.cutover.state.StateStore> store = dev.cutover.state.StateStores.current();
+        if (store.isPresent()) {
+            // with a team store, the run's writer holds a lease it renews while alive: an expired lease proves
+            // the process gone (and fenced off) on whatever machine it ran
+            store.get().checkWriterGone(header.run());
+            if (h.get("host") != null && !Engine.host().equals(h.get("host").toString())) {
+                return;
+            }
+        }
         if (!(h.get("pid") instanceof Number pid)) {
             return;
         }

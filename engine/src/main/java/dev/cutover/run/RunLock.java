@@ -42,6 +42,8 @@ public final class RunLock implements AutoCloseable {
     private final FileChannel channel;
     private final FileLock lock;
     private final Holder me;
+    /** Releases a lock held in the team store ({@link #held}); null for an OS file lock. */
+    private final AutoCloseable remote;
     private boolean closed;
 
     private RunLock(Path dir, FileChannel channel, FileLock lock, Holder me) {
@@ -49,6 +51,20 @@ public final class RunLock implements AutoCloseable {
         this.channel = channel;
         this.lock = lock;
         this.me = me;
+        this.remote = null;
+    }
+
+    private RunLock(Holder me, AutoCloseable remote) {
+        this.dir = null;
+        this.channel = null;
+        this.lock = null;
+        this.me = me;
+        this.remote = remote;
+    }
+
+    /** A lock held in a team store ({@link dev.cutover.state.StateStore}), released by {@code release}. */
+    public static RunLock held(Holder me, AutoCloseable release) {
+        return new RunLock(me, release);
     }
 
     /**
@@ -66,7 +82,8 @@ public final class RunLock implements AutoCloseable {
      */
     public record Holder(String key, String runId, String runDir, String operator, String osUser, String host,
                          long pid, String pidStart, String since) {
-        static Holder forThisProcess(String key, String runId, Path runDir, String operator) {
+        /** This process as the holder of {@code key} for {@code runId}. */
+        public static Holder forThisProcess(String key, String runId, Path runDir, String operator) {
             ProcessIdentity p = ProcessIdentity.current();
             return new Holder(key, runId, runDir == null ? null : runDir.toAbsolutePath().toString(), operator,
                     System.getProperty("user.name", "unknown"), Engine.host(), p.pid(), p.start(),
@@ -97,7 +114,8 @@ public final class RunLock implements AutoCloseable {
             }
         }
 
-        Map<String, Object> toMap() {
+        /** The owner record's fields (also what a team store keeps for a lease). */
+        public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("key", key);
             m.put("run_id", runId);
@@ -111,7 +129,8 @@ public final class RunLock implements AutoCloseable {
             return m;
         }
 
-        static Holder fromMap(Map<?, ?> m) {
+        /** A holder from {@link #toMap()}'s fields. */
+        public static Holder fromMap(Map<?, ?> m) {
             return new Holder(str(m.get("key")), str(m.get("run_id")), str(m.get("run_dir")), str(m.get("operator")),
                     str(m.get("os_user")), str(m.get("host")), ((Number) m.get("pid")).longValue(),
                     str(m.get("pid_start")), str(m.get("since")));
@@ -133,7 +152,7 @@ public final class RunLock implements AutoCloseable {
         private final transient Holder holder;
         private final boolean abandoned;
 
-        HeldException(String key, Holder holder, boolean abandoned) {
+        public HeldException(String key, Holder holder, boolean abandoned) {
             super("lock '" + key + "' is held by " + (holder == null ? "a process that is still writing its owner "
                     + "record" : holder.toString()) + (abandoned ? ", whose process is gone but whose run did not "
                     + "finish" : ""));
@@ -170,6 +189,10 @@ public final class RunLock implements AutoCloseable {
      */
     public static Acquired acquire(Path lockDir, String key, String runId, Path runDir, String operator,
                                    Set<String> mayTakeOverFrom) throws IOException, HeldException {
+        Optional<dev.cutover.state.StateStore> store = dev.cutover.state.StateStores.current();
+        if (store.isPresent()) {
+            return store.get().acquireLock(key, runId, runDir, operator, mayTakeOverFrom); // across machines
+        }
         Path dir = LockFiles.keyDirectory(lockDir, key);
         synchronized (HELD_HERE) {
             if (HELD_HERE.containsKey(dir)) {
@@ -302,6 +325,21 @@ public final class RunLock implements AutoCloseable {
     /** Releases the lock if this process still holds it; a second call does nothing. */
     @Override
     public void close() throws IOException {
+        if (remote != null) {
+            synchronized (this) {
+                if (!closed) {
+                    closed = true;
+                    try {
+                        remote.close();
+                    } catch (IOException | RuntimeException e) {
+                        throw e;
+                    } catch (Exception e) {
+                        throw new IOException(e.getMessage(), e);
+                    }
+                }
+            }
+            return;
+        }
         synchronized (HELD_HERE) {
             if (closed) {
                 return;
