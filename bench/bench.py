@@ -471,6 +471,10 @@ def render(mach, vers, started, elapsed, loads):
       "compared ran alternately (A B C A B C …) in the same invocation, so drift on the shared machine hits "
       "them alike, and the ratios are taken per round (paired) before their median.")
     w("")
+    w("Layout: the measured figures (this run), then the notes from `bench/NOTES.md` (what changed, profiles); "
+      "benchmarks of other parts (team store, fleet) go below the marker at the end of this file, which "
+      "`bench/run.sh` keeps when it runs again.")
+    w("")
     w("## Machine")
     w("")
     w(f"- {mach['cores']} cores, {mach['cpu']}, {mach['mem_mib']} MiB RAM, work directory on {mach['fs']}")
