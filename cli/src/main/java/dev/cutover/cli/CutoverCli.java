@@ -39,7 +39,7 @@ public final class CutoverCli implements Runnable {
         m.put("drift", DriftCommand::new);
         m.put("expiry", ExpiryCommand::new);
         m.put("rehearse", RehearseCommand::new);
-        m.put("help", CommandLine.HelpCommand::new);
+        m.put("help", () -> new CommandLine.HelpCommand()); // not ::new: see ExitException.Mapper
         return java.util.Collections.unmodifiableMap(m);
     }
 

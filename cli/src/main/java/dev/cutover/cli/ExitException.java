@@ -48,7 +48,28 @@ abstract sealed class ExitException extends RuntimeException {
     }
 
     /** The one place exceptions become exit codes. */
-    static final CommandLine.IExitCodeExceptionMapper MAPPER = ex -> {
+    static final CommandLine.IExitCodeExceptionMapper MAPPER = new Mapper();
+
+    /** Prints what a command's exception says and ends with the code {@link #MAPPER} gives it. */
+    static final CommandLine.IExecutionExceptionHandler HANDLER = new Handler();
+
+    // Named classes, not lambdas: a lambda implementing one of picocli's interfaces (class files older than
+    // Java 6, which the JDK's ahead-of-time cache cannot hold) makes JDK 25 crash while it writes the cache.
+    private static final class Mapper implements CommandLine.IExitCodeExceptionMapper {
+        @Override
+        public int getExitCode(Throwable ex) {
+            return exitCodeOf(ex);
+        }
+    }
+
+    private static final class Handler implements CommandLine.IExecutionExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception ex, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+            return handle(ex, commandLine);
+        }
+    }
+
+    private static int exitCodeOf(Throwable ex) {
         if (ex instanceof ExitException e) {
             return e.exitCode();
         }
@@ -58,10 +79,9 @@ abstract sealed class ExitException extends RuntimeException {
             return INVALID_INPUT;
         }
         return INTERNAL_ERROR;
-    };
+    }
 
-    /** Prints what a command's exception says and ends with the code {@link #MAPPER} gives it. */
-    static final CommandLine.IExecutionExceptionHandler HANDLER = (ex, commandLine, parseResult) -> {
+    private static int handle(Exception ex, CommandLine commandLine) {
         var err = commandLine.getErr();
         if (ex instanceof ExitException e) {
             if (e.getMessage() != null) {
@@ -76,5 +96,5 @@ abstract sealed class ExitException extends RuntimeException {
         err.flush();
         CommandLine.IExitCodeExceptionMapper mapper = commandLine.getExitCodeExceptionMapper();
         return (mapper != null ? mapper : MAPPER).getExitCode(ex);
-    };
+    }
 }

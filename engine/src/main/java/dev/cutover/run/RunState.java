@@ -141,8 +141,7 @@ final class RunState {
             if (honourAbort && rc().abort().requested()) {
                 return rc().abort().describe("aborted") + " before step '" + step.id() + "'";
             }
-            List<String> ahead = steps.subList(at + 1, steps.size()).stream()
-                    .map(x -> x.id() + " (" + x.uses() + ")").toList();
+            List<String> ahead = ahead(steps.subList(at + 1, steps.size()));
             Executed ex = executeStep(step, name, honourAbort, ahead);
             if (ex.refused()) {
                 refused = true;
@@ -157,6 +156,25 @@ final class RunState {
             }
         }
         return null;
+    }
+
+    /**
+     * The plan of the steps that follow ("id (uses)"), for approvers: a view computed when read, since
+     * building it for every step would cost a run of N steps N²/2 strings.
+     */
+    private static List<String> ahead(List<StepDef> rest) {
+        return new java.util.AbstractList<>() {
+            @Override
+            public String get(int i) {
+                StepDef x = rest.get(i);
+                return x.id() + " (" + x.uses() + ")";
+            }
+
+            @Override
+            public int size() {
+                return rest.size();
+            }
+        };
     }
 
     Executed executeStep(StepDef step, String sectionName, boolean honourAbort, List<String> ahead) {

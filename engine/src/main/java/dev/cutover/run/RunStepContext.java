@@ -35,7 +35,7 @@ final class RunStepContext implements StepContext {
         this.runId = runId;
         this.timeout = timeout;
         this.dryRun = dryRun;
-        this.ahead = List.copyOf(ahead);
+        this.ahead = java.util.Collections.unmodifiableList(ahead); // a view (RunState.ahead): copied only when read
         this.runner = runner;
     }
 

@@ -44,8 +44,10 @@ final class OutputReferences {
 
     void check() {
         for (Section sec : Section.values()) {
-            for (StepDef s : rb.section(sec)) {
-                String ptr = pointerOf(s);
+            List<StepDef> section = rb.section(sec);
+            for (int at = 0; at < section.size(); at++) {
+                StepDef s = section.get(at);
+                String ptr = pointerOf(s, at);
                 walk(s.id(), s.with(), ptr + "/with");
                 if (s.undo() != null) {
                     walk(s.id(), s.undo().with(), ptr + "/undo/with");
@@ -125,14 +127,22 @@ final class OutputReferences {
         }
     }
 
-    private String pointerOf(StepDef s) {
-        JsonNode list = tree.root().path(s.section().key());
+    /** The step's JSON pointer; {@code at}, its position in its section, is tried first (a scan per step is quadratic). */
+    private String pointerOf(StepDef s, int at) {
+        String key = s.section().key();
+        JsonNode list = tree.root().path(key);
+        if (at < list.size() && isAt(s, list, key, at)) {
+            return "/" + key + "/" + at;
+        }
         for (int i = 0; i < list.size(); i++) {
-            String ptr = "/" + s.section().key() + "/" + i;
-            if (s.id().equals(list.get(i).path("id").asText(null)) && tree.at(ptr).equals(s.location())) {
-                return ptr;
+            if (i != at && isAt(s, list, key, i)) {
+                return "/" + key + "/" + i;
             }
         }
-        return "/" + s.section().key();
+        return "/" + key;
+    }
+
+    private boolean isAt(StepDef s, JsonNode list, String key, int i) {
+        return s.id().equals(list.get(i).path("id").asText(null)) && tree.at("/" + key + "/" + i).equals(s.location());
     }
 }
