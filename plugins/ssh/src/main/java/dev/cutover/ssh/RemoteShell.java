@@ -34,7 +34,7 @@ final class RemoteShell {
             "if command -v setsid >/dev/null 2>&1; then setsid \"$@\" <&3 3<&- & else \"$@\" <&3 3<&- & fi",
             "c=$!; exec 3<&- 0</dev/null",
             "wait \"$c\"; r=$?",
-            "kill -KILL -- -\"$c\" 2>/dev/null",
+            "kill -KILL -\"$c\" 2>/dev/null",
             "exit $r");
 
     private RemoteShell() {
@@ -78,8 +78,8 @@ final class RemoteShell {
                 "  for x in $p; do",
                 "    [ \"$x\" = \"$$\" ] && continue",
                 "    set -- $(sed 's/^.*) //' /proc/$x/stat 2>/dev/null)",
-                "    [ -n \"$3\" ] && [ \"$3\" != 0 ] && kill -KILL -- -\"$3\" 2>/dev/null",
-                "    [ -n \"$4\" ] && [ \"$4\" != 0 ] && kill -KILL -- -\"$4\" 2>/dev/null",
+                "    [ -n \"$3\" ] && [ \"$3\" != 0 ] && kill -KILL -\"$3\" 2>/dev/null",
+                "    [ -n \"$4\" ] && [ \"$4\" != 0 ] && kill -KILL -\"$4\" 2>/dev/null",
                 "    kill -KILL \"$x\" 2>/dev/null",
                 "  done",
                 "  i=$((i+1)); [ $i -gt 200 ] && exit 1",

@@ -36,7 +36,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class SshHost implements Host {
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(15);
-    private static final Duration POLL = Duration.ofMillis(100);
 
     private final HostSpec spec;
     private final ClientSession session;
@@ -102,23 +101,22 @@ public final class SshHost implements Host {
                 new ByteArrayInputStream(command.stdin())));
         ch.setOut(out);
         ch.setErr(err);
+        java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        ch.addCloseFutureListener(f -> closed.countDown());
         try {
             ch.open().verify(spec.settings().connectTimeout());
-            while (true) {
-                if (Thread.interrupted()) {
-                    kill(tag, ch);
-                    throw new InterruptedException("stopped while '" + command.argv().get(0) + "' ran on " + name());
-                }
+            // a JDK latch, not MINA's waitFor: an interrupt (Ctrl-C, the step's timeout) must not be swallowed
+            try {
                 long left = deadline - System.nanoTime();
-                if (left <= 0) {
+                boolean done = command.timeout() == null ? await(closed) : closed.await(Math.max(0, left),
+                        TimeUnit.NANOSECONDS);
+                if (!done) {
                     kill(tag, ch);
                     return new Exec(-1, bytes(out), bytes(err), true);
                 }
-                Set<ClientChannelEvent> ev = ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED),
-                        Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, POLL.toMillis()));
-                if (ev.contains(ClientChannelEvent.CLOSED)) {
-                    break;
-                }
+            } catch (InterruptedException e) {
+                kill(tag, ch);
+                throw new InterruptedException("stopped while '" + command.argv().get(0) + "' ran on " + name());
             }
         } catch (InterruptedIOException e) {
             kill(tag, ch);
@@ -138,6 +136,11 @@ public final class SshHost implements Host {
             throw new IOException("lost the connection to " + name() + " while '" + command.argv().get(0) + "' ran");
         }
         return new Exec(code, bytes(out), bytes(err), false);
+    }
+
+    private static boolean await(java.util.concurrent.CountDownLatch latch) throws InterruptedException {
+        latch.await();
+        return true;
     }
 
     private static byte[] bytes(ByteArrayOutputStream b) {
