@@ -40,12 +40,19 @@ public final class SshHost implements Host {
     private final HostSpec spec;
     private final ClientSession session;
     private final AtomicInteger commands = new AtomicInteger();
+    private final java.util.concurrent.ExecutorService io;
     private final Map<String, String> names = new ConcurrentHashMap<>();
     private volatile SftpFiles files;
 
     SshHost(HostSpec spec, ClientSession session) {
         this.spec = spec;
         this.session = session;
+        AtomicInteger n = new AtomicInteger();
+        this.io = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "cutover-ssh-" + spec.name() + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @Override
@@ -82,6 +89,11 @@ public final class SshHost implements Host {
         return commands.get();
     }
 
+    /**
+     * Runs the command. The SSH traffic runs on a thread of this host's own, never on the caller's: the
+     * engine interrupts a step's thread on a timeout or Ctrl-C, and an interrupt must stop the command
+     * (kill its tree on the host), not break the connection the host's other steps share.
+     */
     @Override
     public Exec run(Command command) throws IOException, InterruptedException {
         if (command.argv().isEmpty()) {
@@ -90,6 +102,63 @@ public final class SshHost implements Host {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.Future<Exec> f = io.submit(() -> runHere(command, stop));
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            stop.set(true);
+            try {
+                settle(f);
+            } catch (IOException | RuntimeException ignored) {
+                // the command is stopped either way; the interrupt is what the caller hears of
+            }
+            throw new InterruptedException("stopped while '" + command.argv().get(0) + "' ran on " + name());
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw rethrow(e);
+        }
+    }
+
+    /** Waits, deaf to interrupts, for work already under way; the interrupt is kept for the caller. */
+    private <T> T settle(java.util.concurrent.Future<T> f) throws IOException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return f.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw rethrow(e);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static IOException rethrow(java.util.concurrent.ExecutionException e) {
+        Throwable c = e.getCause();
+        if (c instanceof IOException io) {
+            return io;
+        }
+        if (c instanceof RuntimeException r) {
+            throw r;
+        }
+        if (c instanceof Error err) {
+            throw err;
+        }
+        return new IOException(c);
+    }
+
+    /** A file operation on this host's I/O thread; an interrupt waits for it to finish, then stays set. */
+    private <T> T file(java.util.concurrent.Callable<T> op) throws IOException {
+        return settle(io.submit(op));
+    }
+
+    private Exec runHere(Command command, java.util.concurrent.atomic.AtomicBoolean stop) throws IOException {
         String tag = RemoteShell.tagOf(command);
         String line = RemoteShell.commandLine(command.argv(), command.directory(), tag);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -105,22 +174,24 @@ public final class SshHost implements Host {
         ch.addCloseFutureListener(f -> closed.countDown());
         try {
             ch.open().verify(spec.settings().connectTimeout());
-            // a JDK latch, not MINA's waitFor: an interrupt (Ctrl-C, the step's timeout) must not be swallowed
-            try {
+            while (true) {
+                if (stop.get()) {
+                    kill(tag, ch);
+                    return new Exec(-1, bytes(out), bytes(err), false);
+                }
                 long left = deadline - System.nanoTime();
-                boolean done = command.timeout() == null ? await(closed) : closed.await(Math.max(0, left),
-                        TimeUnit.NANOSECONDS);
-                if (!done) {
+                if (left <= 0) {
                     kill(tag, ch);
                     return new Exec(-1, bytes(out), bytes(err), true);
                 }
-            } catch (InterruptedException e) {
-                kill(tag, ch);
-                throw new InterruptedException("stopped while '" + command.argv().get(0) + "' ran on " + name());
+                if (closed.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS)) {
+                    break;
+                }
             }
-        } catch (InterruptedIOException e) {
+        } catch (InterruptedException e) {
+            // this host's I/O threads are interrupted only when the connector closes
             kill(tag, ch);
-            throw new InterruptedException("stopped while '" + command.argv().get(0) + "' ran on " + name());
+            throw new InterruptedIOException("the connection to " + name() + " is closing");
         } catch (IOException e) {
             if (!session.isOpen()) {
                 throw new IOException("lost the connection to " + name() + " while '" + command.argv().get(0)
@@ -136,11 +207,6 @@ public final class SshHost implements Host {
             throw new IOException("lost the connection to " + name() + " while '" + command.argv().get(0) + "' ran");
         }
         return new Exec(code, bytes(out), bytes(err), false);
-    }
-
-    private static boolean await(java.util.concurrent.CountDownLatch latch) throws InterruptedException {
-        latch.await();
-        return true;
     }
 
     private static byte[] bytes(ByteArrayOutputStream b) {
@@ -189,12 +255,12 @@ public final class SshHost implements Host {
 
     @Override
     public byte[] read(String path) throws IOException {
-        return files().read(path);
+        return file(() -> files().read(path));
     }
 
     @Override
     public Optional<FileInfo> stat(String path) throws IOException {
-        Optional<SftpFiles.Raw> raw = files().stat(path);
+        Optional<SftpFiles.Raw> raw = file(() -> files().stat(path));
         if (raw.isEmpty()) {
             return Optional.empty();
         }
@@ -227,12 +293,15 @@ public final class SshHost implements Host {
 
     @Override
     public void replace(String path, byte[] content, Set<PosixFilePermission> newFilePermissions) throws IOException {
-        files().replace(path, content, newFilePermissions);
+        file(() -> {
+            files().replace(path, content, newFilePermissions);
+            return null;
+        });
     }
 
     @Override
     public boolean delete(String path) throws IOException {
-        return files().delete(path);
+        return file(() -> files().delete(path));
     }
 
     /** Computed on the host ({@code sha256sum}) when it has it: the file does not cross the network. */
@@ -255,6 +324,7 @@ public final class SshHost implements Host {
         try {
             SftpFiles f = files;
             session.close(false).await(Duration.ofSeconds(5));
+            io.shutdownNow();
             if (f != null) {
                 files = null;
             }

@@ -1,6 +1,7 @@
 package dev.cutover.ssh;
 
 import dev.cutover.spi.Host;
+import dev.cutover.ssh.testing.HostProcesses;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -81,7 +82,7 @@ abstract class HostContract {
         assertTrue(e.timedOut());
         assertEquals(-1, e.exitCode());
         assertEquals("started\n", e.stdoutText());
-        assertEquals(List.of(), Processes.carrying("MARK=" + mark), "survivors on the host");
+        assertEquals(List.of(), HostProcesses.carrying("MARK=" + mark), "survivors on the host");
         assertTrue(System.nanoTime() - begin > Duration.ofSeconds(1).toNanos());
     }
 
@@ -91,7 +92,7 @@ abstract class HostContract {
         Thread self = Thread.currentThread();
         Thread interrupter = new Thread(() -> {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (Processes.carrying("MARK=" + mark).size() < 2 && System.nanoTime() < deadline) {
+            while (HostProcesses.carrying("MARK=" + mark).size() < 2 && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
             self.interrupt();
@@ -101,7 +102,7 @@ abstract class HostContract {
                 "sleep 600 & sleep 600"), null, Map.of("MARK", mark), Duration.ofSeconds(60), "contract/" + mark, null)));
         interrupter.join();
         Thread.interrupted();
-        assertEquals(List.of(), Processes.carrying("MARK=" + mark), "survivors on the host");
+        assertEquals(List.of(), HostProcesses.carrying("MARK=" + mark), "survivors on the host");
     }
 
     @Test
@@ -110,7 +111,7 @@ abstract class HostContract {
         Host.Exec e = host().run(new Host.Command(List.of("sh", "-c", "sleep 600 >/dev/null 2>&1 & echo $!"), null,
                 Map.of("MARK", mark), Duration.ofSeconds(30), "contract/" + mark, null));
         assertEquals(0, e.exitCode());
-        assertEquals(List.of(), Processes.awaitGone("MARK=" + mark), "left running");
+        assertEquals(List.of(), HostProcesses.awaitGone("MARK=" + mark), "left running");
     }
 
     @Test

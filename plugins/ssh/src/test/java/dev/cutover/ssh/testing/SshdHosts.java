@@ -42,7 +42,7 @@ public final class SshdHosts implements AutoCloseable {
     private final List<Sshd> hosts = new ArrayList<>();
 
     /** One sshd. */
-    public record Sshd(String name, int port, Path dir, Path root, Path hostKey, Path log, Process process) {
+    public record Sshd(String name, int port, Path dir, Path root, Path hostKey, Path log, ProcessHandle process) {
     }
 
     private SshdHosts(Path base) {
@@ -112,19 +112,33 @@ public final class SshdHosts implements AutoCloseable {
                     "LogLevel VERBOSE",
                     "Subsystem sftp internal-sftp",
                     ""));
-            Process p = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", config.toString())
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            // sshd runs under a small parent shell, not as a child of the test JVM: the JVM is the subreaper of the
+            // steps it runs, and sshd overwrites its environment (its process title), so a local step's clean-up
+            // could take an untagged child of the JVM for one of its orphans. The shell carries a tag of its own.
+            ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", "log=$1; shift; \"$@\" >>\"$log\" 2>&1 </dev/null & "
+                    + "echo $!; wait", "sshd-fixture", log.toString(), SSHD.toString(), "-D", "-e", "-f", config.toString())
+                    .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            pb.environment().put(dev.cutover.spi.ChildProcesses.SERVICE_TAG_VARIABLE, "sshd-fixture/" + name);
+            Process parent = pb.start();
+            String first = new java.io.BufferedReader(new java.io.InputStreamReader(parent.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+            ProcessHandle p = first == null ? null : ProcessHandle.of(Long.parseLong(first.trim())).orElse(null);
+            if (p == null) {
+                parent.destroyForcibly().waitFor();
+                throw new IOException("sshd for " + name + " did not start; its log:\n" + Files.readString(log));
+            }
             if (awaitListening(port, p)) {
                 return new Sshd(name, port, dir, root, hostKey, log, p);
             }
-            p.destroyForcibly().waitFor();
+            p.destroyForcibly();
+            parent.waitFor();
             if (attempt >= 3) {
                 throw new IOException("sshd for " + name + " did not start; its log:\n" + Files.readString(log));
             }
         }
     }
 
-    private static boolean awaitListening(int port, Process p) throws InterruptedException {
+    private static boolean awaitListening(int port, ProcessHandle p) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
@@ -213,9 +227,9 @@ public final class SshdHosts implements AutoCloseable {
         }
         for (Sshd s : hosts) {
             try {
-                if (!s.process().waitFor(5, TimeUnit.SECONDS)) {
-                    s.process().destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
+                s.process().onExit().get(5, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                s.process().destroyForcibly();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -1,4 +1,4 @@
-package dev.cutover.ssh;
+package dev.cutover.ssh.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,18 +9,18 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Looks at this machine's processes (the sshd "hosts" of the tests run here) through /proc. */
-final class Processes {
-    private Processes() {
+/** Looks at this machine's processes (the sshd "hosts" of the tests run here, so their processes too) through /proc. */
+public final class HostProcesses {
+    private HostProcesses() {
     }
 
     /** Live (not zombie) processes whose environment holds {@code entry} ({@code NAME=value}), as "pid command". */
-    static List<String> carrying(String entry) {
+    public static List<String> carrying(String entry) {
         return matching("environ", entry);
     }
 
     /** {@link #carrying}, asked again for up to 10 s while any is left (a SIGKILL is delivered asynchronously). */
-    static List<String> awaitGone(String entry) throws InterruptedException {
+    public static List<String> awaitGone(String entry) throws InterruptedException {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
         List<String> left = carrying(entry);
         while (!left.isEmpty() && System.nanoTime() < deadline) {
@@ -31,7 +31,7 @@ final class Processes {
     }
 
     /** Live processes whose command line (any argument) contains {@code text}. */
-    static List<String> withCommandLineContaining(String text) {
+    public static List<String> withCommandLineContaining(String text) {
         return matching("cmdline", text);
     }
 
