@@ -57,9 +57,13 @@ public final class EmbeddedSshServer implements AutoCloseable {
         s.setPublickeyAuthenticator(new AuthorizedKeysAuthenticator(authorized));
         s.setPasswordAuthenticator(null);
         s.setKeyboardInteractiveAuthenticator(null);
-        s.setCommandFactory((channel, command) -> new ProcessShellFactory(command, List.of("/bin/sh", "-c", command))
-                .createShell(channel));
+        // like sshd, every command gets a session (and process group) of its own: stopping one never reaches
+        // this JVM's own group
+        s.setCommandFactory((channel, command) -> new ProcessShellFactory(command,
+                dev.cutover.spi.ChildProcesses.inOwnSession(List.of("/bin/sh", "-c", command))).createShell(channel));
         s.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
+        // lstat answers for the link itself, as OpenSSH's sftp-server does (a symbolic link stays a link)
+        org.apache.sshd.sftp.SftpModuleProperties.AUTO_FOLLOW_LINKS.set(s, false);
         s.start();
         return new EmbeddedSshServer(name, s, dir);
     }

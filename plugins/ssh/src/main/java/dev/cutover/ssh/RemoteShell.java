@@ -72,14 +72,21 @@ final class RemoteShell {
         String re = "^" + ChildProcesses.TAG_VARIABLE + "=(.* )?" + regex(tag) + "( .*)?$";
         String script = String.join("\n",
                 "i=0",
+                // never this script's own group or session, nor those of what started it (a host that runs
+                // commands without a session of their own, like an embedded server, shares them)
+                "set -- $(sed 's/^.*) //' /proc/$$/stat); mg=$3; ms=$4",
+                "set -- $(sed 's/^.*) //' /proc/$PPID/stat 2>/dev/null); pg=$3; ps=$4",
+                "ok() { [ -n \"$1\" ] && [ \"$1\" != 0 ] && [ \"$1\" != 1 ] && [ \"$1\" != \"$mg\" ] && [ \"$1\" != \"$ms\" ]"
+                        + " && [ \"$1\" != \"$pg\" ] && [ \"$1\" != \"$ps\" ]; }",
                 "while :; do",
                 "  p=$(grep -lzE " + quote(re) + " /proc/[0-9]*/environ 2>/dev/null | sed 's,^/proc/,,;s,/environ$,,')",
                 "  [ -n \"$p\" ] || exit 0",
                 "  for x in $p; do",
                 "    [ \"$x\" = \"$$\" ] && continue",
                 "    set -- $(sed 's/^.*) //' /proc/$x/stat 2>/dev/null)",
-                "    [ -n \"$3\" ] && [ \"$3\" != 0 ] && kill -KILL -\"$3\" 2>/dev/null",
-                "    [ -n \"$4\" ] && [ \"$4\" != 0 ] && kill -KILL -\"$4\" 2>/dev/null",
+                "    g=$3; s=$4",
+                "    ok \"$g\" && kill -KILL -\"$g\" 2>/dev/null",
+                "    ok \"$s\" && kill -KILL -\"$s\" 2>/dev/null",
                 "    kill -KILL \"$x\" 2>/dev/null",
                 "  done",
                 "  i=$((i+1)); [ $i -gt 200 ] && exit 1",

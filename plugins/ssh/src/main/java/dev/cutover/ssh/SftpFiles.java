@@ -57,9 +57,10 @@ final class SftpFiles {
             throw translate(e, path);
         }
         SftpClient.Attributes a = link;
-        if (link.isSymbolicLink()) {
+        boolean symlink = link.isSymbolicLink();
+        if (symlink) {
             try {
-                a = sftp.stat(path);
+                a = sftp.lstat(target(path)); // followed here: not every server's stat follows a link
             } catch (SftpException e) {
                 if (missing(e)) {
                     return Optional.empty(); // a dangling link: nothing there to read
@@ -68,7 +69,7 @@ final class SftpFiles {
             }
         }
         return Optional.of(new Raw(a.getSize(), permissions(a.getPermissions()), a.getUserId(), a.getGroupId(),
-                link.isSymbolicLink(), a.isDirectory()));
+                symlink, a.isDirectory()));
     }
 
     /** What {@link #stat} reads: owner and group are numbers, named by the host. */
@@ -149,19 +150,27 @@ final class SftpFiles {
         }
     }
 
-    /** The file a write to {@code path} replaces: a link's destination (the server's realpath), else the path. */
+    /** The file a write to {@code path} replaces: a link's destination (followed link by link), else the path. */
     private String target(String path) throws IOException {
-        try {
-            if (sftp.lstat(path).isSymbolicLink()) {
-                return sftp.canonicalPath(path);
+        String p = path;
+        for (int hops = 0; hops < 40; hops++) {
+            SftpClient.Attributes a;
+            try {
+                a = sftp.lstat(p);
+            } catch (SftpException e) {
+                if (missing(e)) {
+                    return p;
+                }
+                throw translate(e, p);
             }
-            return path;
-        } catch (SftpException e) {
-            if (missing(e)) {
-                return path;
+            if (!a.isSymbolicLink()) {
+                return p;
             }
-            throw translate(e, path);
+            String to = sftp.readLink(p);
+            int slash = p.lastIndexOf('/');
+            p = to.startsWith("/") || slash < 0 ? to : p.substring(0, slash + 1) + to;
         }
+        throw new IOException(host + ": " + path + ": too many levels of symbolic links");
     }
 
     private static boolean missing(SftpException e) {
