@@ -60,9 +60,9 @@ public final class RestartStep implements Probeable {
     @Override
     public Plan plan(StepContext context) throws StepFailedException {
         ServiceSpec spec = ServiceSpec.read(context, true);
-        Optional<ProcessHandle> live = spec.pidFile().live();
+        Optional<Long> live = ServiceControl.livePid(context, spec.pidFile());
         List<String> changes = new ArrayList<>();
-        live.ifPresent(p -> changes.add("- stop pid " + p.pid() + " (SIGTERM, SIGKILL after "
+        live.ifPresent(p -> changes.add("- stop pid " + p + " (SIGTERM, SIGKILL after "
                 + dev.cutover.spi.Durations.format(spec.grace()) + ")"));
         changes.add("+ " + context.mask(spec.describe()));
         return Plan.of("restart " + spec.name(), changes);
@@ -73,7 +73,7 @@ public final class RestartStep implements Probeable {
         ServiceSpec spec = ServiceSpec.read(context, true);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("pid_file", spec.pidFile().path().toString());
-        spec.pidFile().live().ifPresent(p -> data.put("previous_pid", p.pid()));
+        ServiceControl.livePid(context, spec.pidFile()).ifPresent(p -> data.put("previous_pid", p));
         return Intent.of(data);
     }
 
@@ -91,12 +91,12 @@ public final class RestartStep implements Probeable {
     @Override
     public ProbeResult probe(StepContext context, Intent intent) {
         try {
-            Optional<ProcessHandle> live = new PidFile(java.nio.file.Path.of(intent.string("pid_file"))).live();
+            Optional<Long> live = ServiceControl.livePid(context, new PidFile(java.nio.file.Path.of(intent.string("pid_file"))));
             if (live.isEmpty()) {
                 return ProbeResult.NOT_DONE;
             }
             String before = intent.string("previous_pid");
-            return before != null && before.equals(Long.toString(live.get().pid())) ? ProbeResult.NOT_DONE : ProbeResult.DONE;
+            return before != null && before.equals(Long.toString(live.get())) ? ProbeResult.NOT_DONE : ProbeResult.DONE;
         } catch (StepFailedException e) {
             return ProbeResult.UNKNOWN;
         }

@@ -26,8 +26,16 @@ final class ServiceControl {
     private ServiceControl() {
     }
 
+    /** The live pid a pid file names on the step's host, or empty (no file, stale or recycled pid). */
+    static Optional<Long> livePid(StepContext context, PidFile pidFile) throws StepFailedException {
+        return context.host().isLocal() ? pidFile.live().map(ProcessHandle::pid) : RemoteService.live(context, pidFile);
+    }
+
     /** Starts the service; returns outputs (pid, port, log_file, ready_ms). */
     static Map<String, Object> start(ServiceSpec spec, StepContext context) throws StepFailedException, InterruptedException {
+        if (!context.host().isLocal()) {
+            return RemoteService.start(spec, context);
+        }
         // its own session (a Ctrl-C at cutover's terminal does not reach it) and a service tag, not the step's:
         // it outlives the step; only a timeout or abort of this very step (or resume finding it in doubt) kills it
         String tag = ChildProcesses.tag(context);
@@ -137,7 +145,7 @@ final class ServiceControl {
         }
     }
 
-    private static boolean urlReady(ServiceSpec spec) {
+    static boolean urlReady(ServiceSpec spec) {
         if (spec.readyUrl().isEmpty()) {
             return true;
         }
@@ -187,6 +195,9 @@ final class ServiceControl {
      * stopped, or empty when nothing was running.
      */
     static Optional<Long> stop(ServiceSpec spec, StepContext context) throws StepFailedException, InterruptedException {
+        if (!context.host().isLocal()) {
+            return RemoteService.stop(spec, context);
+        }
         Optional<ProcessHandle> live = spec.pidFile().live();
         if (live.isEmpty()) {
             spec.pidFile().delete();

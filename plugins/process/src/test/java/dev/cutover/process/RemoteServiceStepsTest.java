@@ -1,0 +1,128 @@
+package dev.cutover.process;
+
+import dev.cutover.spi.Host;
+import dev.cutover.spi.ProbeResult;
+import dev.cutover.spi.Secret;
+import dev.cutover.ssh.SshConnector;
+import dev.cutover.ssh.testing.HostProcesses;
+import dev.cutover.ssh.testing.SshdHosts;
+import dev.cutover.testkit.StepRecording;
+import dev.cutover.testkit.StepTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * process.start, process.restart, process.stop and start's undo on a fleet host (a real OpenSSH sshd). The "host"
+ * is this machine, and this JVM the subreaper of what its local tests start: step ids of their own keep these
+ * services' tags apart from the local tests' in the same JVM.
+ */
+class RemoteServiceStepsTest {
+    private static SshdHosts hosts;
+    private static SshConnector ssh;
+    private static Host host;
+
+    @BeforeAll
+    static void start() throws Exception {
+        hosts = SshdHosts.start(1);
+        ssh = new SshConnector();
+        host = ssh.connect(hosts.spec(0), (h, t, f) -> {
+            throw new AssertionError("no host key to accept");
+        });
+    }
+
+    @AfterAll
+    static void stop() {
+        if (ssh != null) {
+            ssh.close();
+        }
+        if (hosts != null) {
+            hosts.close();
+        }
+    }
+
+    /** Running on the host (the host is this machine): not gone, and not a zombie waiting for a reaper. */
+    private static boolean alive(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void startsRestartsAndStopsAServiceOnTheHostWhichOutlivesItsSteps() throws Exception {
+        Path dir = Files.createTempDirectory(hosts.root(0), "svc");
+        Path pidFile = dir.resolve("run/app.pid");
+        String mark = "mark-" + UUID.randomUUID();
+        String secret = "Svc-Secret-" + UUID.randomUUID();
+        List<String> command = List.of("sh", "-c", "echo \"started token=${TOKEN:+set}\"; exec sleep 600");
+        StepTestKit start = StepTestKit.of(new StartStep()).host(host).stepId("remote-1").runDirectory(dir.resolve("runs/1"))
+                .with("name", "app").with("command", command).with("pid_file", pidFile)
+                .with("env", Map.of("MARK", mark, "TOKEN", new Secret(secret)));
+        StepRecording r = start.apply().assertSucceeded();
+        long pid = ((Number) r.output("pid")).longValue();
+        assertTrue(alive(pid), "the service runs after its step returned");
+        assertEquals(pid + "\n", Files.readString(pidFile));
+        assertEquals(1, HostProcesses.carrying("MARK=" + mark).size(), "one service process");
+        assertEquals(List.of(), HostProcesses.withCommandLineContaining(secret), "the secret on a command line");
+        assertTrue(Files.readString(Path.of(pidFile + ".log")).contains("started token=set"));
+        assertEquals(ProbeResult.DONE, start.probe(r));
+
+        StepRecording again = StepTestKit.of(new StartStep()).host(host).stepId("remote-2").runDirectory(dir.resolve("runs/2"))
+                .with("name", "app").with("command", command).with("pid_file", pidFile).apply().assertSucceeded();
+        assertEquals(pid, ((Number) again.output("pid")).longValue(), "already running: unchanged");
+
+        StepRecording restarted = StepTestKit.of(new RestartStep()).host(host).stepId("remote-3").runDirectory(dir.resolve("runs/3"))
+                .with("name", "app").with("command", command).with("pid_file", pidFile).with("grace", "2s")
+                .apply().assertSucceeded();
+        long newPid = ((Number) restarted.output("pid")).longValue();
+        assertEquals(pid, ((Number) restarted.output("previous_pid")).longValue());
+        assertNotEquals(pid, newPid);
+        assertFalse(alive(pid), "the old process is gone");
+        assertTrue(alive(newPid));
+
+        StepRecording stopped = StepTestKit.of(new StopStep()).host(host).stepId("remote-4").runDirectory(dir.resolve("runs/4"))
+                .with("name", "app").with("pid_file", pidFile).with("grace", "2s").apply().assertSucceeded();
+        assertEquals(newPid, ((Number) stopped.output("stopped_pid")).longValue());
+        assertFalse(alive(newPid));
+        assertFalse(Files.exists(pidFile));
+    }
+
+    @Test
+    void undoOfStartStopsWhatItStartedOnTheHost() throws Exception {
+        Path dir = Files.createTempDirectory(hosts.root(0), "svc");
+        Path pidFile = dir.resolve("app.pid");
+        StepTestKit kit = StepTestKit.of(new StartStep()).host(host).stepId("remote-5").runDirectory(dir.resolve("runs/1"))
+                .with("name", "app").with("command", List.of("sleep", "600")).with("pid_file", pidFile);
+        StepRecording r = kit.apply().assertSucceeded();
+        long pid = ((Number) r.output("pid")).longValue();
+        assertTrue(alive(pid));
+        kit.undo(r).assertSucceeded();
+        assertFalse(alive(pid));
+        assertEquals(ProbeResult.NOT_DONE, kit.probe(r));
+    }
+
+    @Test
+    void aServiceThatExitsAtOnceFailsWithItsLogOnTheHost() throws Exception {
+        Path dir = Files.createTempDirectory(hosts.root(0), "svc");
+        StepRecording r = StepTestKit.of(new StartStep()).host(host).stepId("remote-6").runDirectory(dir.resolve("runs/1"))
+                .with("name", "app").with("command", List.of("sh", "-c", "echo 'port 8080 in use' >&2; exit 1"))
+                .with("pid_file", dir.resolve("app.pid")).apply();
+        r.assertFailed();
+        assertTrue(r.error().contains("app on host-1: exited before it was ready"), r.error());
+        assertTrue(r.error().contains("port 8080 in use"), r.error());
+    }
+}
