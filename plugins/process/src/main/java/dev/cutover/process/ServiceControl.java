@@ -31,6 +31,19 @@ final class ServiceControl {
         return context.host().isLocal() ? pidFile.live().map(ProcessHandle::pid) : RemoteService.live(context, pidFile);
     }
 
+    /** Stops one process found without a pid file ({@code match:}) and its tree: SIGTERM, SIGKILL after the grace. */
+    static void stopPid(StepContext context, long pid, ServiceSpec spec) throws StepFailedException,
+            InterruptedException {
+        if (!context.host().isLocal()) {
+            RemoteService.stop(context, pid, spec.grace(), null);
+            return;
+        }
+        Optional<ProcessHandle> p = ProcessHandle.of(pid);
+        if (p.isPresent() && !killTree(p.get(), spec.grace())) {
+            throw new StepFailedException(spec.name() + " (pid " + pid + ") survived SIGTERM and SIGKILL; stop it by hand");
+        }
+    }
+
     /** Starts the service; returns outputs (pid, port, log_file, ready_ms). */
     static Map<String, Object> start(ServiceSpec spec, StepContext context) throws StepFailedException, InterruptedException {
         if (!context.host().isLocal()) {

@@ -3,8 +3,8 @@ package dev.cutover.process;
 import dev.cutover.spi.Host;
 import dev.cutover.spi.ProbeResult;
 import dev.cutover.spi.Secret;
-import dev.cutover.ssh.SshConnector;
 import dev.cutover.ssh.testing.HostProcesses;
+import dev.cutover.ssh.testing.ConnectedHosts;
 import dev.cutover.ssh.testing.SshdHosts;
 import dev.cutover.testkit.StepRecording;
 import dev.cutover.testkit.StepTestKit;
@@ -29,26 +29,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * services' tags apart from the local tests' in the same JVM.
  */
 class RemoteServiceStepsTest {
+    private static ConnectedHosts fleet;
     private static SshdHosts hosts;
-    private static SshConnector ssh;
     private static Host host;
 
     @BeforeAll
     static void start() throws Exception {
-        hosts = SshdHosts.start(1);
-        ssh = new SshConnector();
-        host = ssh.connect(hosts.spec(0), (h, t, f) -> {
-            throw new AssertionError("no host key to accept");
-        });
+        fleet = ConnectedHosts.start(1);
+        hosts = fleet.sshd();
+        host = fleet.host(0);
     }
 
     @AfterAll
     static void stop() {
-        if (ssh != null) {
-            ssh.close();
-        }
-        if (hosts != null) {
-            hosts.close();
+        if (fleet != null) {
+            fleet.close();
         }
     }
 
@@ -124,5 +119,26 @@ class RemoteServiceStepsTest {
         r.assertFailed();
         assertTrue(r.error().contains("app on host-1: exited before it was ready"), r.error());
         assertTrue(r.error().contains("port 8080 in use"), r.error());
+    }
+
+    @Test
+    void restartFindsAServiceWithoutAPidFileOnTheHostByItsCommandLine() throws Exception {
+        Path dir = Files.createTempDirectory(hosts.root(0), "svc");
+        String marker = "by-hand-" + UUID.randomUUID();
+        host.run(Host.Command.of(List.of("sh", "-c", "unset CUTOVER_STEP_TAG; setsid sh -c 'sleep 600; :' " + marker
+                + " >/dev/null 2>&1 </dev/null &"), java.time.Duration.ofSeconds(10), null));
+        List<String> before = HostProcesses.withCommandLineContaining(marker);
+        assertEquals(1, before.size(), before.toString());
+        long old = Long.parseLong(before.get(0).split(" ")[0]);
+        Path pidFile = dir.resolve("app.pid");
+        StepRecording r = StepTestKit.of(new RestartStep()).stepId("remote-match").host(host)
+                .runDirectory(dir.resolve("runs/1")).with("name", "app").with("command", List.of("sleep", "600"))
+                .with("pid_file", pidFile).with("grace", "2s").with("match", marker).apply().assertSucceeded();
+        assertEquals(old, ((Number) r.output("previous_pid")).longValue());
+        assertFalse(alive(old));
+        long pid = ((Number) r.output("pid")).longValue();
+        assertTrue(alive(pid));
+        StepTestKit.of(new StopStep()).stepId("remote-match-stop").host(host).runDirectory(dir.resolve("runs/2"))
+                .with("name", "app").with("pid_file", pidFile).apply().assertSucceeded();
     }
 }

@@ -1,8 +1,8 @@
 package dev.cutover.shell;
 
 import dev.cutover.spi.Host;
-import dev.cutover.ssh.SshConnector;
 import dev.cutover.ssh.testing.HostProcesses;
+import dev.cutover.ssh.testing.ConnectedHosts;
 import dev.cutover.ssh.testing.SshdHosts;
 import dev.cutover.testkit.StepRecording;
 import dev.cutover.testkit.StepTestKit;
@@ -24,26 +24,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** shell.exec on a fleet host: a real OpenSSH sshd on loopback, the step run through the test kit. */
 class RemoteShellExecTest {
+    private static ConnectedHosts fleet;
     private static SshdHosts hosts;
-    private static SshConnector ssh;
     private static Host host;
 
     @BeforeAll
     static void start() throws Exception {
-        hosts = SshdHosts.start(1);
-        ssh = new SshConnector();
-        host = ssh.connect(hosts.spec(0), (h, t, f) -> {
-            throw new AssertionError("no host key to accept");
-        });
+        fleet = ConnectedHosts.start(1);
+        hosts = fleet.sshd();
+        host = fleet.host(0);
     }
 
     @AfterAll
     static void stop() {
-        if (ssh != null) {
-            ssh.close();
-        }
-        if (hosts != null) {
-            hosts.close();
+        if (fleet != null) {
+            fleet.close();
         }
     }
 

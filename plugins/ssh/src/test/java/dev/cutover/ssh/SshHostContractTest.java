@@ -1,6 +1,7 @@
 package dev.cutover.ssh;
 
 import dev.cutover.spi.Host;
+import dev.cutover.ssh.testing.ConnectedHosts;
 import dev.cutover.ssh.testing.SshdHosts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,26 +12,21 @@ import java.nio.file.Path;
 
 /** The host contract on a real OpenSSH sshd, over one connection for all the tests. */
 class SshHostContractTest extends HostContract {
+    private static ConnectedHosts fleet;
     private static SshdHosts hosts;
-    private static SshConnector ssh;
     private static Host host;
 
     @BeforeAll
     static void start() throws Exception {
-        hosts = SshdHosts.start(1);
-        ssh = new SshConnector();
-        host = ssh.connect(hosts.spec(0), (h, t, f) -> {
-            throw new AssertionError("no key to accept");
-        });
+        fleet = ConnectedHosts.start(1);
+        hosts = fleet.sshd();
+        host = fleet.host(0);
     }
 
     @AfterAll
     static void stop() {
-        if (ssh != null) {
-            ssh.close();
-        }
-        if (hosts != null) {
-            hosts.close();
+        if (fleet != null) {
+            fleet.close();
         }
     }
 

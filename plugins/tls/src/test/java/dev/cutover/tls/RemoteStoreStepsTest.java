@@ -2,7 +2,7 @@ package dev.cutover.tls;
 
 import dev.cutover.spi.Host;
 import dev.cutover.spi.ProbeResult;
-import dev.cutover.ssh.SshConnector;
+import dev.cutover.ssh.testing.ConnectedHosts;
 import dev.cutover.ssh.testing.SshdHosts;
 import dev.cutover.testkit.StepRecording;
 import dev.cutover.testkit.StepTestKit;
@@ -28,31 +28,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RemoteStoreStepsTest {
     private static final String PASSWORD = "Fleet-Store-Pw-7";
+    private static ConnectedHosts fleet;
     private static SshdHosts hosts;
-    private static SshConnector ssh;
     private static Host host;
-
-    @TempDir
-    Path local;
 
     @BeforeAll
     static void start() throws Exception {
-        hosts = SshdHosts.start(1);
-        ssh = new SshConnector();
-        host = ssh.connect(hosts.spec(0), (h, t, f) -> {
-            throw new AssertionError("no host key to accept");
-        });
+        fleet = ConnectedHosts.start(1);
+        hosts = fleet.sshd();
+        host = fleet.host(0);
     }
 
     @AfterAll
     static void stop() {
-        if (ssh != null) {
-            ssh.close();
-        }
-        if (hosts != null) {
-            hosts.close();
+        if (fleet != null) {
+            fleet.close();
         }
     }
+
+    @TempDir
+    Path local;
 
     /** The store as the host has it, copied back here and listed by keytool. */
     private TestStores.Listing keytool(Path remote, String type) throws Exception {
