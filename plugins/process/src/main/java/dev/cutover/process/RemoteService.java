@@ -44,7 +44,11 @@ final class RemoteService {
             "mkdir -p -- \"$(dirname -- \"$log\")\" || exit 1",
             "unset " + ChildProcesses.TAG_VARIABLE,
             "setsid \"$@\" >>\"$log\" 2>&1 </dev/null &",
-            "echo $!");
+            "pid=$!",
+            // the host kills what is left in this script's group when it exits: wait until the service has its own
+            "i=0; while [ $i -lt 500 ]; do set -- $(sed 's/^.*) //' /proc/$pid/stat 2>/dev/null)",
+            "  { [ -z \"$4\" ] || [ \"$4\" != \"$$\" ]; } && break; sleep 0.01; i=$((i+1)); done",
+            "echo $pid");
 
     /** SIGTERM to the process and its descendants (and what carries its service tag), SIGKILL after the grace. */
     private static final String STOP = String.join("\n",
@@ -134,7 +138,7 @@ final class RemoteService {
         long deadline = System.nanoTime() + spec.readyTimeout().toNanos();
         long settle = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
         while (true) {
-            if (live(context, spec.pidFile()).isEmpty()) {
+            if (!alive(context, pid)) {
                 throw new StepFailedException("exited before it was ready");
             }
             boolean ready = spec.readyUrl().isPresent() ? ServiceControl.urlReady(spec)
@@ -148,6 +152,12 @@ final class RemoteService {
             }
             Thread.sleep(100);
         }
+    }
+
+    /** Whether the process runs on the host (exists and is not a zombie). */
+    private static boolean alive(StepContext context, long pid) throws StepFailedException, InterruptedException {
+        return sh(context, "[ -r /proc/$1/stat ] || exit 1; set -- $(sed 's/^.*) //' /proc/$1/stat); [ \"$1\" != Z ]",
+                List.of(Long.toString(pid)), Map.of(), Duration.ofSeconds(30)).exitCode() == 0;
     }
 
     private static boolean portWritten(ServiceSpec spec, StepContext context, Map<String, Object> out) {
@@ -205,7 +215,7 @@ final class RemoteService {
             return text.isBlank() ? "; its log " + spec.logFile() + " is empty"
                     : "; last lines of " + spec.logFile() + ":\n  " + context.mask(String.join("\n  ", last));
         } catch (IOException e) {
-            return "; see " + spec.logFile() + " on " + context.host().name();
+            return "; see " + spec.logFile() + " on " + context.host().name() + " (" + e.getMessage() + ")";
         }
     }
 }

@@ -178,6 +178,19 @@ final class ServiceControl {
         }
     }
 
+    /** Alive and not a zombie (a killed orphan waits for its reaper; it runs no more). */
+    private static boolean running(ProcessHandle h) {
+        if (!h.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"));
+            return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException | RuntimeException e) {
+            return h.isAlive();
+        }
+    }
+
     /** Stops the process and its descendants: SIGTERM to all, then SIGKILL to survivors after {@code grace}. */
     static boolean killTree(ProcessHandle root, Duration grace) throws InterruptedException {
         List<ProcessHandle> all = new ArrayList<>();
@@ -187,13 +200,13 @@ final class ServiceControl {
         if (awaitExit(all, grace)) {
             return true;
         }
-        all.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        all.stream().filter(ServiceControl::running).forEach(ProcessHandle::destroyForcibly);
         return awaitExit(all, Duration.ofSeconds(5));
     }
 
     private static boolean awaitExit(List<ProcessHandle> handles, Duration within) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
-        while (handles.stream().anyMatch(ProcessHandle::isAlive)) {
+        while (handles.stream().anyMatch(ServiceControl::running)) {
             if (System.nanoTime() > deadline) {
                 return false;
             }

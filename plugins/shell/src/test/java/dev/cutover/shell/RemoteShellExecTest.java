@@ -3,12 +3,10 @@ package dev.cutover.shell;
 import dev.cutover.spi.Host;
 import dev.cutover.ssh.testing.HostProcesses;
 import dev.cutover.ssh.testing.ConnectedHosts;
-import dev.cutover.ssh.testing.SshdHosts;
 import dev.cutover.testkit.StepRecording;
 import dev.cutover.testkit.StepTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,28 +22,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** shell.exec on a fleet host: a real OpenSSH sshd on loopback, the step run through the test kit. */
 class RemoteShellExecTest {
-    private static ConnectedHosts fleet;
-    private static SshdHosts hosts;
-    private static Host host;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fleet = ConnectedHosts.start(1);
-        hosts = fleet.sshd();
-        host = fleet.host(0);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (fleet != null) {
-            fleet.close();
-        }
-    }
+    @RegisterExtension
+    static final ConnectedHosts FLEET = ConnectedHosts.of(1);
 
     @Test
     void runsTheArgvOnTheHostInItsDirectoryWithEnvAndStdin() throws Exception {
-        Path cwd = Files.createTempDirectory(hosts.root(0), "app");
-        StepRecording r = StepTestKit.of(new ShellExecStep()).host(host)
+        Path cwd = Files.createTempDirectory(FLEET.sshd().root(0), "app");
+        StepRecording r = StepTestKit.of(new ShellExecStep()).host(FLEET.host(0))
                 .with("command", List.of("sh", "-c", "printf '%s|%s|' \"$1\" \"$GREETING\"; cat; pwd", "sh", "a b $HOME"))
                 .with("env", Map.of("GREETING", "hello 'fleet'")).with("stdin", "from stdin|").with("cwd", cwd.toString())
                 .apply().assertSucceeded();
@@ -69,7 +52,7 @@ class RemoteShellExecTest {
         watcher.start();
         StepRecording ok;
         try {
-            ok = StepTestKit.of(new ShellExecStep()).host(host)
+            ok = StepTestKit.of(new ShellExecStep()).host(FLEET.host(0))
                     .with("command", List.of("sh", "-c",
                             "read -r piped || true; sleep 1; [ \"$piped\" = \"$TOKEN\" ] && echo \"token:$TOKEN\""))
                     .with("env", Map.of("TOKEN", new dev.cutover.spi.Secret(secret))).secret("stdin", secret)
@@ -87,7 +70,7 @@ class RemoteShellExecTest {
     @Test
     void aTimeoutOnTheHostKillsTheCommandsWholeTreeThere() throws Exception {
         String mark = "mark-" + UUID.randomUUID();
-        StepRecording r = StepTestKit.of(new ShellExecStep()).host(host).timeout(Duration.ofSeconds(2))
+        StepRecording r = StepTestKit.of(new ShellExecStep()).host(FLEET.host(0)).timeout(Duration.ofSeconds(2))
                 .with("command", List.of("sh", "-c", "sleep 600 & (setsid sleep 600 &); sleep 600"))
                 .with("env", Map.of("MARK", mark)).apply();
         r.assertFailed();
@@ -97,11 +80,11 @@ class RemoteShellExecTest {
 
     @Test
     void anUnexpectedExitCodeNamesTheHost() throws Exception {
-        StepRecording r = StepTestKit.of(new ShellExecStep()).host(host)
+        StepRecording r = StepTestKit.of(new ShellExecStep()).host(FLEET.host(0))
                 .with("command", List.of("sh", "-c", "echo 'disk full' >&2; exit 3")).apply();
         r.assertFailed();
         assertTrue(r.error().contains("exited with 3 on host-1 (expected 0): disk full"), r.error());
-        StepRecording missing = StepTestKit.of(new ShellExecStep()).host(host)
+        StepRecording missing = StepTestKit.of(new ShellExecStep()).host(FLEET.host(0))
                 .with("command", List.of("no-such-program-" + UUID.randomUUID())).apply();
         missing.assertFailed();
         assertTrue(missing.error().contains("cannot start 'no-such-program-") && missing.error().contains("on host-1"),

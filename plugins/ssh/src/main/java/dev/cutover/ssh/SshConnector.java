@@ -47,7 +47,22 @@ public final class SshConnector implements HostConnector {
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final Map<Path, HostKeyCheck> knownHosts = new ConcurrentHashMap<>();
     private final List<ExplicitPortForwardingTracker> forwards = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final UnixSocketAgent agent;
     private volatile SshClient client;
+
+    /** The connector {@link java.util.ServiceLoader} makes: the operator's agent is {@code SSH_AUTH_SOCK}'s. */
+    public SshConnector() {
+        this(UnixSocketAgent.fromEnvironment());
+    }
+
+    /** A connector whose agent listens on {@code agentSocket} (tests; a run uses {@code SSH_AUTH_SOCK}). */
+    public SshConnector(Path agentSocket) {
+        this(agentSocket == null ? null : new UnixSocketAgent(agentSocket));
+    }
+
+    private SshConnector(UnixSocketAgent agent) {
+        this.agent = agent;
+    }
 
     @Override
     public String transport() {
@@ -167,11 +182,11 @@ public final class SshConnector implements HostConnector {
     }
 
     /** The host's identity file (decrypted with its passphrase), or none: then the agent and default keys. */
-    private static List<KeyPair> identities(HostSpec spec) throws IOException {
+    private List<KeyPair> identities(HostSpec spec) throws IOException {
         List<Path> files = new ArrayList<>();
         if (spec.identity() != null) {
             files.add(Path.of(spec.identity()));
-        } else if (UnixSocketAgent.fromEnvironment() == null) {
+        } else if (agent == null) {
             for (String k : DEFAULT_KEYS) {
                 Path p = Path.of(System.getProperty("user.home"), ".ssh", k);
                 if (Files.isReadable(p)) {
@@ -212,7 +227,6 @@ public final class SshConnector implements HostConnector {
                     });
                     s.setHostConfigEntryResolver(org.apache.sshd.client.config.hosts.HostConfigEntryResolver.EMPTY);
                     s.setKeyIdentityProvider(org.apache.sshd.common.keyprovider.KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
-                    UnixSocketAgent agent = UnixSocketAgent.fromEnvironment();
                     if (agent != null) {
                         s.setAgentFactory(agent);
                     }

@@ -184,4 +184,56 @@ class SshConnectorTest {
         String log = hosts.log(2);
         assertTrue(log.contains("Accepted publickey for"), log);
     }
+
+    @Test
+    void logsInWithAnEncryptedKeyGivenItsPassphraseAsASecret() throws Exception {
+        Path key = dir.resolve("id_locked");
+        String passphrase = "Pass-" + UUID.randomUUID();
+        SshdHosts.keygen(key, "locked", passphrase);
+        Files.writeString(hosts.host(0).dir().resolve("authorized_keys"), SshdHosts.pub(key) + "\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        HostSpec base = hosts.spec(0);
+        HostSpec locked = new HostSpec(base.name(), "ssh", base.address(), base.port(), base.user(), key.toString(),
+                new dev.cutover.spi.Secret(passphrase), null, base.groups(), base.values(), base.settings());
+        try (SshConnector ssh = new SshConnector()) {
+            Host h = ssh.connect(locked, NO_NEW_KEYS);
+            assertEquals("ok\n", h.run(Host.Command.of(List.of("echo", "ok"), Duration.ofSeconds(10), null)).stdoutText());
+        }
+        HostSpec wrong = new HostSpec(base.name(), "ssh", base.address(), base.port(), base.user(), key.toString(),
+                new dev.cutover.spi.Secret("not-" + passphrase), null, base.groups(), base.values(), base.settings());
+        try (SshConnector ssh = new SshConnector()) {
+            java.io.IOException e = assertThrows(java.io.IOException.class, () -> ssh.connect(wrong, NO_NEW_KEYS));
+            assertTrue(e.getMessage().contains("cannot read identity file " + key), e.getMessage());
+            assertFalse(e.getMessage().contains(passphrase), "the passphrase in a message");
+        }
+    }
+
+    @Test
+    void logsInWithAKeyHeldByTheSshAgent() throws Exception {
+        Path socket = dir.resolve("agent.sock");
+        Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!Files.exists(socket) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            ProcessBuilder add = new ProcessBuilder("ssh-add", hosts.clientKey().toString()).redirectErrorStream(true);
+            add.environment().put("SSH_AUTH_SOCK", socket.toString());
+            Process a = add.start();
+            String out = new String(a.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(0, a.waitFor(), out);
+            HostSpec base = hosts.spec(1);
+            HostSpec viaAgent = new HostSpec(base.name(), "ssh", base.address(), base.port(), base.user(), null, null,
+                    null, base.groups(), base.values(), base.settings());
+            try (SshConnector ssh = new SshConnector(socket)) {
+                Host h = ssh.connect(viaAgent, NO_NEW_KEYS);
+                assertEquals("agent\n", h.run(Host.Command.of(List.of("echo", "agent"), Duration.ofSeconds(10), null))
+                        .stdoutText());
+            }
+        } finally {
+            agent.destroy();
+            agent.waitFor();
+        }
+    }
 }
