@@ -229,6 +229,15 @@ final class RunbookChecker {
             case SECRET -> "must come from a secret param, e.g. ${params.password}; never write a secret in a runbook";
             case ANY -> null;
         };
+        if (problem == null && !spec.values().isEmpty() && !hasRef(value)) {
+            List<String> allowed = spec.values().stream().map(String::valueOf).toList();
+            if (!allowed.contains(String.valueOf(value))) {
+                String near = Suggest.closest(String.valueOf(value), allowed);
+                problems.add(new Problem(at, step, "input '" + spec.name() + "': '" + value + "' is not one of "
+                        + String.join(", ", allowed), near != null ? "did you mean '" + near + "'?" : "use one of them"));
+                return;
+            }
+        }
         if (problem != null) {
             problems.add(new Problem(at, step, "input '" + spec.name() + "' " + problem, spec.description()));
         }
