@@ -44,7 +44,7 @@ final class RunSupport {
         } catch (IOException e) {
             throw new ExitException.Refused(
                     "cutover: the state directory " + global.stateDirectory() + " is not writable ("
-                    + e.getClass().getSimpleName() + ": " + e.getMessage() + "); nothing was run. Use --state-dir or "
+                    + dev.cutover.spi.ErrorText.of(e) + "); nothing was run. Use --state-dir or "
                     + "free some space.");
         }
         if (confirm != null) {

@@ -77,7 +77,7 @@ final class YamlTree {
             problems.add(YamlErrors.of(file, text, e, l == null ? Location.unknown(file) : loc(file, l)));
             return new YamlTree(file, null, values, keys);
         } catch (IOException e) {
-            problems.add(new Problem(Location.unknown(file), null, "cannot read: " + e.getMessage(), ""));
+            problems.add(new Problem(Location.unknown(file), null, "cannot read: " + dev.cutover.spi.ErrorText.of(e), ""));
             return new YamlTree(file, null, values, keys);
         }
     }
