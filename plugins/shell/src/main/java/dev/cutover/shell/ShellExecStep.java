@@ -113,10 +113,10 @@ public final class ShellExecStep implements Check, Change {
     public Plan plan(StepContext ctx) throws StepFailedException {
         Inputs in = ctx.inputs();
         List<String> changes = new ArrayList<>();
-        changes.add("$ " + String.join(" ", in.stringList("command")));
+        changes.add("$ " + ctx.mask(dev.cutover.spi.ShellWords.join(in.stringList("command"))));
         if (in.has("env")) {
             in.map("env").forEach((k, v) -> changes.add("  env " + k + "=" + (v instanceof Secret ? Secret.MASK
-                    : ctx.mask(String.valueOf(v)))));
+                    : ctx.mask(dev.cutover.spi.ShellWords.quote(String.valueOf(v))))));
         }
         return Plan.of("would run " + in.stringList("command").get(0), changes);
     }
