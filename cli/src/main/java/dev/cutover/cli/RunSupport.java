@@ -61,6 +61,7 @@ final class RunSupport {
         }
         RunOptions options = RunOptions.builder(global.stateDirectory()).dryRun(dryRun).operator(operator)
                 .ticket(ticket).environment(rbo.environmentLabel()).environmentVariables(global.environment())
+                .environmentFile(p.env() == null ? null : p.env().file())
                 .windows(rbo.policy.windows(p.env())).overrideWindow(rbo.policy.overrideReason())
                 .approver(rbo.policy.approver(operator, out)).approverKeys(approverKeys).build();
         RunListener console = new Console(global.json() ? err : out, global.color());
