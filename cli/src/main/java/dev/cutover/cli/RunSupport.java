@@ -34,6 +34,7 @@ final class RunSupport {
         } catch (InvalidRunbookException e) {
             return ValidateCommand.report(spec, global, e);
         }
+        p.printIgnored(global, spec.commandLine().getErr());
         if (LintReport.of(p, rbo.allow).print(spec, global)) {
             return 2; // the change-safety lints validate enforces (unless --allow ID)
         }

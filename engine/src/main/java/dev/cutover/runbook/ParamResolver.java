@@ -24,7 +24,6 @@ import java.util.Map;
  * {@link Secret}s and are registered with the run's masker the moment they are read.
  */
 public final class ParamResolver {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ParamResolver.class);
     private final Map<String, String> env;
     private final Masker masker;
     private final boolean fetchSecrets;
@@ -117,6 +116,19 @@ public final class ParamResolver {
     }
 
     /**
+     * The values of an environment file that this runbook ignores: names it does not declare and that are
+     * not close to one it does (those are errors, see {@link #resolve}). An environment file may serve
+     * several runbooks.
+     */
+    public static List<String> ignored(Runbook rb, EnvironmentFile envFile) {
+        if (envFile == null) {
+            return List.of();
+        }
+        return envFile.params().keySet().stream().filter(k -> !rb.params().containsKey(k)
+                && Suggest.closest(k, rb.params().keySet()) == null).toList();
+    }
+
+    /**
      * Resolves every param.
      *
      * @param envFile may be null
@@ -128,23 +140,14 @@ public final class ParamResolver {
         Map<String, Object> out = new LinkedHashMap<>();
         Path cwd = Path.of("").toAbsolutePath();
         if (envFile != null) {
-            List<String> ignored = new ArrayList<>();
             envFile.params().forEach((k, v) -> {
-                if (!rb.params().containsKey(k)) {
-                    String near = Suggest.closest(k, rb.params().keySet());
-                    if (near != null) {
-                        problems.add(new Problem(envFile.locations().get(k), null, "the runbook declares no param '"
-                                + k + "'", "did you mean '" + near + "'? (values for params no runbook near this "
-                                + "name declares are ignored, so an environment file can serve several runbooks)"));
-                    } else {
-                        ignored.add(k);
-                    }
+                String near = rb.params().containsKey(k) ? null : Suggest.closest(k, rb.params().keySet());
+                if (near != null) {
+                    problems.add(new Problem(envFile.locations().get(k), null, "the runbook declares no param '"
+                            + k + "'", "did you mean '" + near + "'? (values for names far from every declared "
+                            + "param are ignored, so one environment file can serve several runbooks)"));
                 }
             });
-            if (!ignored.isEmpty()) {
-                LOG.info("{}: ignoring {} value(s) that {} does not declare: {}", envFile.file(), ignored.size(),
-                        rb.name(), String.join(", ", ignored));
-            }
         }
         sets.forEach((k, v) -> {
             if (!rb.params().containsKey(k)) {
