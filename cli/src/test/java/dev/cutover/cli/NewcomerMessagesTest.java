@@ -87,7 +87,7 @@ class NewcomerMessagesTest {
                 """);
         CliRun r = CliRun.of("validate", rb.toString());
         assertEquals(2, r.exit(), r.all());
-        assertTrue(r.err().contains(rb + ":7:19: step 'healthy': input 'url': 'localhost:8080/health' has no scheme"),
+        assertTrue(r.err().contains(rb + ":7:18: step 'healthy': input 'url': 'localhost:8080/health' has no scheme"),
                 r.err());
         assertTrue(r.err().contains("http://localhost:8080/health"), r.err());
     }

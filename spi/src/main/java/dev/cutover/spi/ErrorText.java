@@ -32,6 +32,10 @@ public final class ErrorText {
         if (e == null) {
             return "unknown error";
         }
+        Throwable cause = e.getCause() == e ? null : e.getCause();
+        if (cause != null && (e.getMessage() == null || e.getMessage().equals(cause.toString()))) {
+            return of(cause); // a wrapper that says nothing of its own
+        }
         if (e instanceof FileSystemException f) {
             String file = f.getFile() == null ? "" : f.getFile();
             String other = f.getOtherFile() == null ? "" : " -> " + f.getOtherFile();
@@ -58,10 +62,6 @@ public final class ErrorText {
         }
         if (!m.isEmpty()) {
             return m;
-        }
-        Throwable cause = e.getCause();
-        if (cause != null && cause != e) {
-            return of(cause);
         }
         return e instanceof java.io.IOException ? "input/output error" : "unexpected error";
     }
