@@ -182,6 +182,17 @@ class NewcomerMessagesTest {
 
     // ---- the console ----
 
+    @Test
+    void shellWordsGiveAShellTheSameArgv() throws Exception {
+        List<String> argv = List.of("plain", "two words", "it's", "$HOME", "a\"b", "back\\slash", "", "!x", "*",
+                "deploying <stdout of step 'make-version'>", "new\nline");
+        assertEquals("plain 'two words' \"it's\" '$HOME'", ShellWords.join(argv.subList(0, 4)));
+        Process p = new ProcessBuilder("sh", "-c", "printf '[%s]' " + ShellWords.join(argv)).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor());
+        assertEquals(String.join("", argv.stream().map(a -> "[" + a + "]").toList()), out);
+    }
+
     private Path configChange() throws IOException {
         return write("change.yaml", """
                 apiVersion: cutover/v1

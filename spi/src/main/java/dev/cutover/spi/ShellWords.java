@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
  */
 public final class ShellWords {
     private static final Pattern BARE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
+    /** Nothing a shell expands inside double quotes ($, `, \, ", and ! for interactive history). */
+    private static final Pattern DOUBLE_SAFE = Pattern.compile("[^$`\\\\\"!]*");
 
     private ShellWords() {
     }
@@ -22,6 +24,9 @@ public final class ShellWords {
         }
         if (BARE.matcher(word).matches()) {
             return word;
+        }
+        if (word.indexOf('\'') >= 0 && DOUBLE_SAFE.matcher(word).matches()) {
+            return '"' + word + '"'; // easier to read than '\'' and the same to the shell
         }
         return "'" + word.replace("'", "'\\''") + "'";
     }
