@@ -58,7 +58,13 @@ final class Console implements RunListener {
             out.print("\r\u001b[2K");
             pending = false;
         }
-        String tag = switch (o.status()) {
+        // a runbook-written undo runs as a step of its own; on the console every undo reads as one
+        StepStatus status = !"undo".equals(section) ? o.status() : switch (o.status()) {
+            case SUCCEEDED, UNCHANGED -> StepStatus.UNDONE;
+            case FAILED -> StepStatus.UNDO_FAILED;
+            default -> o.status();
+        };
+        String tag = switch (status) {
             case SUCCEEDED -> paint("[ ok ]", "\u001b[32m");
             case UNCHANGED -> paint("[same]", "\u001b[32m");
             case FAILED -> paint("[FAIL]", "\u001b[31m");

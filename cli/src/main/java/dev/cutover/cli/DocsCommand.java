@@ -61,7 +61,7 @@ final class DocsCommand implements Callable<Integer> {
         try {
             AtomicFiles.writeString(out, text);
         } catch (IOException e) {
-            throw new ExitException.InvalidInput("cutover: cannot write " + out + ": " + e);
+            throw new ExitException.InvalidInput("cutover: cannot write " + out + ": " + dev.cutover.spi.ErrorText.of(e));
         }
         spec.commandLine().getOut().println("wrote " + out);
         return 0;

@@ -90,7 +90,8 @@ abstract sealed class ExitException extends RuntimeException {
         } else if (ex instanceof dev.cutover.plugin.PluginException) {
             err.println("cutover: " + ex.getMessage() + "; nothing was run.");
         } else {
-            err.println("cutover: internal error: " + dev.cutover.secrets.Masker.global().mask(String.valueOf(ex)));
+            err.println("cutover: internal error: " + dev.cutover.secrets.Masker.global().mask(
+                    dev.cutover.spi.ErrorText.of(ex)) + " (run again with --verbose for the details)");
             org.slf4j.LoggerFactory.getLogger(CutoverCli.class).debug("internal error", ex);
         }
         err.flush();

@@ -58,8 +58,7 @@ final class ExportCommand implements Callable<Integer> {
             r = RunExport.write(journal.toAbsolutePath().getParent(), report, out, includeBackups);
         } catch (IOException e) {
             throw new ExitException.InvalidInput(
-                    "cutover: cannot export " + run + " to " + out + ": " + (e.getMessage() == null ? e
-                    : e.getMessage()));
+                    "cutover: cannot export " + run + " to " + out + ": " + dev.cutover.spi.ErrorText.of(e));
         }
         var o = spec.commandLine().getOut();
         o.println("wrote " + out + ": " + r.files().size() + " files and SHA256SUMS");

@@ -34,9 +34,17 @@ public final class GlobalOptions {
 
     @Option(names = {"-v", "--verbose"}, description = "Debug logging on stderr.")
     void verbose(boolean v) {
+        verbose = v;
         if (v) {
             ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.DEBUG);
         }
+    }
+
+    private boolean verbose;
+
+    /** Whether {@code --verbose} was given: debug logs, and a few more lines for the operator. */
+    boolean verbose() {
+        return verbose;
     }
 
     @Option(names = "--no-color", description = "No colour (also when NO_COLOR is set "

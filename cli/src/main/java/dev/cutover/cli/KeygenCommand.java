@@ -37,7 +37,7 @@ final class KeygenCommand implements Callable<Integer> {
             throw new ExitException.InvalidInput("cutover: " + e.getFile() + ": " + e.getReason() + "; nothing was "
                     + "written.");
         } catch (IOException e) {
-            throw new ExitException.InvalidInput("cutover: cannot write a key pair to " + out + ": " + e);
+            throw new ExitException.InvalidInput("cutover: cannot write a key pair to " + out + ": " + dev.cutover.spi.ErrorText.of(e));
         }
         var o = spec.commandLine().getOut();
         o.println("private key: " + g.privateKey() + "  (mode 0600; seal runs with: cutover run ... --sign-key "

@@ -40,6 +40,16 @@ record Prepared(Runbook runbook, Map<String, Object> params, ParamResolver.Envir
         return new Prepared(rb, params, env, registry, masker, environment);
     }
 
+    /** With {@code --verbose}: the environment file's values this runbook ignores (it may serve several). */
+    void printIgnored(GlobalOptions global, java.io.PrintWriter err) {
+        java.util.List<String> ignored = ParamResolver.ignored(runbook, env);
+        if (global.verbose() && !ignored.isEmpty()) {
+            err.println("cutover: " + env.file() + ": ignored " + ignored.size() + " value(s) that " + runbook.name()
+                    + " does not declare: " + String.join(", ", ignored));
+            err.flush();
+        }
+    }
+
     /** A no-echo prompt on the terminal; null when not on one. */
     private static String promptForSecret(String name) {
         java.io.Console c = System.console();

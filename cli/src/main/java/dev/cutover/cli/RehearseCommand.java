@@ -124,7 +124,8 @@ final class RehearseCommand implements Callable<Integer> {
         RunOptions base = RunOptions.builder(global.stateDirectory()).operator(operator.operator).ticket(ticket.ticket)
                 .environment(runbook.environmentLabel()).environmentVariables(global.environment())
                 .windows(runbook.policy.windows(p.env())).overrideWindow(runbook.policy.overrideReason())
-                .approver(runbook.policy.approver(operator.operator, live)).rehearsal(true).build();
+                .approver(runbook.policy.approver(operator.operator, live)).rehearsal(true)
+                .environmentFile(p.env() == null ? null : p.env().file()).build();
         List<String> patterns = new ArrayList<>(DriftComparer.DEFAULT_IGNORES);
         patterns.addAll(Rehearsal.EXTRA_IGNORES);
         patterns.addAll(ignores);

@@ -88,7 +88,7 @@ final class ReportCommand implements Callable<Integer> {
             try {
                 AtomicFiles.writeString(out, text);
             } catch (IOException e) {
-                throw new ExitException.InvalidInput("cutover: cannot write " + out + ": " + e);
+                throw new ExitException.InvalidInput("cutover: cannot write " + out + ": " + dev.cutover.spi.ErrorText.of(e));
             }
             spec.commandLine().getOut().println("wrote " + out);
         }

@@ -34,6 +34,7 @@ final class RunSupport {
         } catch (InvalidRunbookException e) {
             return ValidateCommand.report(spec, global, e);
         }
+        p.printIgnored(global, spec.commandLine().getErr());
         if (LintReport.of(p, rbo.allow).print(spec, global)) {
             return 2; // the change-safety lints validate enforces (unless --allow ID)
         }
@@ -45,7 +46,7 @@ final class RunSupport {
         } catch (IOException e) {
             throw new ExitException.Refused(
                     "cutover: the state directory " + global.stateDirectory() + " is not writable ("
-                    + e.getClass().getSimpleName() + ": " + e.getMessage() + "); nothing was run. Use --state-dir or "
+                    + dev.cutover.spi.ErrorText.of(e) + "); nothing was run. Use --state-dir or "
                     + "free some space.");
         }
         if (confirm != null) {
@@ -62,6 +63,7 @@ final class RunSupport {
         }
         RunOptions options = RunOptions.builder(global.stateDirectory()).dryRun(dryRun).operator(operator)
                 .ticket(ticket).environment(rbo.environmentLabel()).environmentVariables(global.environment())
+                .environmentFile(p.env() == null ? null : p.env().file())
                 .windows(rbo.policy.windows(p.env())).overrideWindow(rbo.policy.overrideReason())
                 .approver(rbo.policy.approver(operator, out)).approverKeys(approverKeys).build();
         RunListener console = new Console(global.json() ? err : out, global.color());

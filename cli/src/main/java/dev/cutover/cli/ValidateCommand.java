@@ -28,6 +28,7 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         try {
             Prepared p = Prepared.load(runbook, false);
+            p.printIgnored(global, spec.commandLine().getErr());
             LintReport lints = LintReport.of(p, runbook.allow);
             if (lints.print(spec, global)) {
                 return 2;

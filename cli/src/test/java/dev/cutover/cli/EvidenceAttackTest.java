@@ -199,6 +199,8 @@ class EvidenceAttackTest {
             return withData(withData(withData(e, "params", params), "runbook_file", evil.toString()),
                     "runbook_sha256", evilSha);
         });
+        // a thorough forger rewrites the run directory's copy of the runbook too
+        Files.copy(evil, journal(id).resolveSibling("runbook.yaml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Map<String, String> env = Map.of("CUTOVER_TRUSTED_KEYS", pub);
         CliRun refused = CliRun.withEnv(env, "rollback", id, "--reason", "r", "--yes", "--state-dir",
                 state().toString());

@@ -59,7 +59,7 @@ class ExportCommandTest {
         Path auditor = dir.resolve("auditor");
         TreeMap<String, byte[]> entries = unzip(zip, auditor);
         assertEquals(List.of(id + "/README.txt", id + "/SHA256SUMS", id + "/report.html", id + "/report.json",
-                id + "/report.md", id + "/run/journal.jsonl", id + "/runbook/rb-4.yaml"),
+                id + "/report.md", id + "/run/journal.jsonl", id + "/run/runbook.yaml", id + "/runbook/rb-4.yaml"),
                 new ArrayList<>(entries.keySet()));
         for (byte[] bytes : entries.values()) {
             assertFalse(new String(bytes, StandardCharsets.UTF_8).contains(ReportCommandTest.CANARY));
@@ -74,7 +74,7 @@ class ExportCommandTest {
                 checked++;
             }
         }
-        assertEquals(6, checked);
+        assertEquals(7, checked);
         assertTrue(sums.contains("# " + sha256("-----BEGIN PRIVATE KEY----- not for auditors"
                 .getBytes(StandardCharsets.UTF_8)) + "  run/backups/import-ca/server.key"), sums);
         String journalStart = new String(entries.get(id + "/run/journal.jsonl"), StandardCharsets.UTF_8).split("\n")[0];

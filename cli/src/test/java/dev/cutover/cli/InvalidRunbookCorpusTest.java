@@ -22,7 +22,7 @@ class InvalidRunbookCorpusTest {
 
     static Stream<Arguments> corpus() {
         return Stream.of(
-                Arguments.of("01-yaml-syntax", "6:45", "YAML syntax error"),
+                Arguments.of("01-yaml-syntax", "6:46", "a '[ ]' list is not closed"),
                 Arguments.of("02-unknown-top-key", "8:1", "unknown key 'stepz'"),
                 Arguments.of("03-wrong-api-version", "1:13", "apiVersion must be 'cutover/v1'"),
                 Arguments.of("04-missing-name", "1:1", "missing required key 'name'"),

@@ -62,7 +62,7 @@ public final class JournalReader {
         try {
             m = MAPPER.readValue(line, new TypeReference<Map<String, Object>>() { });
         } catch (IOException e) {
-            throw new IOException("not JSON (" + e.getClass().getSimpleName() + ")", e);
+            throw new IOException("not JSON (" + dev.cutover.spi.ErrorText.of(e) + ")", e);
         }
         if (m == null || !(m.get("seq") instanceof Number) || !(m.get("event") instanceof String)) {
             throw new IOException("missing seq or event");

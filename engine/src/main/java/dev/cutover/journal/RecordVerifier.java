@@ -72,7 +72,7 @@ public final class RecordVerifier {
      * @param lines   complete lines in the file
      * @param badLine the first bad line, or 0
      * @param problem the first failed check's text, or null
-     * @param checks  every check, in order: chain, seal, run, complete, runbook
+     * @param checks  every check, in order: chain, seal, run, complete, runbook, copies
      */
     public record Verdict(boolean ok, SealVerifier.Verdict seal, List<JournalEvent> events, int lines, int badLine,
                           String problem, List<Check> checks) {
@@ -135,6 +135,11 @@ public final class RecordVerifier {
         Check runbook = runbookCheck(events, expect);
         checks.add(runbook);
         if (bad == 0 && runbook.status() == Status.FAILED) {
+            bad = 1;
+        }
+        Check copies = copiesCheck(journal.toAbsolutePath().getParent(), events);
+        checks.add(copies);
+        if (bad == 0 && copies.status() == Status.FAILED) {
             bad = 1;
         }
         String problem = checks.stream().filter(c -> c.status() == Status.FAILED).map(Check::text).findFirst()
@@ -267,6 +272,63 @@ public final class RecordVerifier {
                 .filter(p -> p.info().startInstant().map(s -> !s.isAfter(at.plusSeconds(1))).orElse(true))
                 .map(p -> "pid " + n.longValue() + " on this host (" + host + ") is alive and started before the run")
                 .orElse(null);
+    }
+
+    /** The names {@code run.started} may give the copies of what ran; nothing else is read. */
+    private static final List<String> COPY_NAMES = List.of("runbook.yaml", "environment.yaml");
+
+    /**
+     * The run directory's copies of the runbook and environment file hash to what {@code run.started}
+     * recorded (the runbook's copy to {@code runbook_sha256}).
+     */
+    private static Check copiesCheck(Path dir, List<JournalEvent> events) {
+        if (events.isEmpty()) {
+            return new Check("copies", Status.NOT_CHECKED, "the copies of what ran were not checked: no usable events");
+        }
+        JournalEvent started = events.get(0);
+        List<String> passed = new ArrayList<>();
+        List<String> absent = new ArrayList<>();
+        String[][] pairs = {{"runbook_copy", "runbook_sha256", "runbook"},
+                {"environment_copy", "environment_sha256", "environment file"}};
+        for (String[] p : pairs) {
+            String name = started.dataString(p[0]);
+            String expected = started.dataString(p[1]);
+            if (name == null || expected == null) {
+                continue;
+            }
+            if (!COPY_NAMES.contains(name)) {
+                return new Check("copies", Status.FAILED, "line 1: run.started names '" + name + "' as the copy of the "
+                        + p[2] + "; cutover writes only " + String.join(" and ", COPY_NAMES));
+            }
+            Path file = dir == null ? null : dir.resolve(name);
+            if (file == null || !Files.isRegularFile(file)) {
+                absent.add(name);
+                continue;
+            }
+            String actual;
+            try {
+                actual = Canonical.sha256(Files.readAllBytes(file));
+            } catch (IOException e) {
+                absent.add(name);
+                continue;
+            }
+            if (!actual.equals(expected)) {
+                return new Check("copies", Status.FAILED, name + ", the copy of the " + p[2] + " as run, was changed "
+                        + "after the run: its SHA-256 is " + actual + ", run.started recorded " + expected);
+            }
+            passed.add(name);
+        }
+        if (passed.isEmpty() && absent.isEmpty()) {
+            return new Check("copies", Status.NOT_CHECKED, "the journal records no copies of what ran (a run from "
+                    + "before they were kept)");
+        }
+        if (!absent.isEmpty()) {
+            return new Check("copies", Status.NOT_CHECKED, String.join(" and ", absent) + " recorded by run.started "
+                    + (absent.size() == 1 ? "is" : "are") + " not beside the journal, so not compared"
+                    + (passed.isEmpty() ? "" : " (" + String.join(", ", passed) + " matched)"));
+        }
+        return new Check("copies", Status.PASSED, String.join(" and ", passed) + " beside the journal "
+                + (passed.size() == 1 ? "is" : "are") + " what ran (SHA-256 as run.started recorded)");
     }
 
     private static Check runbookCheck(List<JournalEvent> events, Expect expect) {

@@ -28,7 +28,9 @@ record Discovered<T>(T provider, Path jar) {
                 found.add(new Discovered<>(t, null));
             }
         } catch (ServiceConfigurationError e) {
-            throw new PluginException("cannot load the built-in " + spi.getSimpleName() + "s: " + e.getMessage(), e);
+            throw new PluginException("cannot load the built-in " + spi.getSimpleName()
+                    .replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT) + "s: "
+                    + dev.cutover.spi.ErrorText.of(e), e);
         }
         for (Map.Entry<Path, ClassLoader> jar : path.jarLoaders().entrySet()) {
             ClassLoader loader = jar.getValue();

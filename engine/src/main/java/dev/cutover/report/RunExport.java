@@ -115,6 +115,8 @@ public final class RunExport {
         sb.append("cutover run ").append(root).append(": ").append(r.header().runbook()).append(", ")
                 .append(r.header().status()).append("\n\n");
         sb.append("run/").append(Journal.FILE_NAME).append("  the hash-chained journal, the record itself\n");
+        sb.append("run/runbook.yaml, run/environment.yaml  the runbook and environment file as run, kept when the run\n"
+                + "              started (secrets masked); their SHA-256 are in the journal's first line\n");
         sb.append("report.html   the report with its timeline (open in any browser, works offline)\n");
         sb.append("report.md     the same report in Markdown\n");
         sb.append("report.json   the same report as JSON (schema ").append(RunReport.SCHEMA).append(")\n");

@@ -63,7 +63,9 @@ public final class Engine {
         Path runDir = options.stateDirectory().resolve("runs").resolve(runId);
         Instant started = Instant.now();
         try (Journal journal = Journal.create(runDir, runId, options.operator(), masker)) {
-            journal.append(EventType.RUN_STARTED, null, null, null, header(rb, params, options));
+            Map<String, Object> header = header(rb, params, options);
+            header.putAll(RunCopies.write(runDir, rb, options.environmentFile(), masker));
+            journal.append(EventType.RUN_STARTED, null, null, null, header);
             listener.runStarted(runId, rb.name(), options.dryRun());
             RunContext rc = new RunContext(journal, runId, runDir, RunContext.baseOf(rb), registry, masker, listener,
                     abort, options.approver(), options.approverKeys());

@@ -77,8 +77,8 @@ final class Gates {
             journal.append("lock.refused", null, null, null, data);
             return new Passed(null, e.getMessage() + "; " + advice(key, e));
         } catch (IOException e) {
-            journal.append("lock.refused", null, null, null, Map.of("key", key, "problem", String.valueOf(e)));
-            return new Passed(null, "cannot take lock '" + key + "' in " + lockDir + " (" + e + "); every operator "
+            journal.append("lock.refused", null, null, null, Map.of("key", key, "problem", dev.cutover.spi.ErrorText.of(e)));
+            return new Passed(null, "cannot take lock '" + key + "' in " + lockDir + " (" + dev.cutover.spi.ErrorText.of(e) + "); every operator "
                     + "of this machine must be able to write there: fix its permissions, or point CUTOVER_LOCK_DIR at "
                     + "a shared local directory; nothing was run");
         }

@@ -94,7 +94,7 @@ public final class RecoveryClaim implements AutoCloseable {
                     Set.of(runId)).lock());
         } catch (IOException e) {
             throw new Recovery.RefusedException("cannot claim run " + runId + " in the lock directory " + lockDir + " ("
-                    + e + "); fix its permissions or point CUTOVER_LOCK_DIR at a shared local directory. Nothing was "
+                    + dev.cutover.spi.ErrorText.of(e) + "); fix its permissions or point CUTOVER_LOCK_DIR at a shared local directory. Nothing was "
                     + "written");
         } catch (RunLock.HeldException e) {
             throw new Recovery.RefusedException("run " + runId + " is being recovered already: "

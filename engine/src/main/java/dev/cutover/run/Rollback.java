@@ -66,11 +66,43 @@ final class Rollback {
         return s.done(started, manual.isEmpty() ? ok : RunStatus.ROLLBACK_FAILED, reason, manual, reval.summary());
     }
 
+    /** A runbook undo's inputs resolved now when they were not recorded; as written when they cannot be. */
+    private Map<String, Object> resolved(Map<String, Object> with) {
+        try {
+            return s.interpolator().resolveAll(with);
+        } catch (dev.cutover.spi.StepFailedException e) {
+            return with;
+        }
+    }
+
+    /**
+     * What an operator runs by hand: an argv input ({@code command:}) as a shell command line to paste,
+     * anything else as the step type and its inputs; secrets masked.
+     */
+    private String manualCommand(String uses, Map<String, Object> with) {
+        if (with.get("command") instanceof List<?> argv) {
+            StringBuilder sb = new StringBuilder();
+            if (with.get("cwd") != null) {
+                sb.append("cd ").append(dev.cutover.spi.ShellWords.quote(String.valueOf(with.get("cwd")))).append(" && ");
+            }
+            if (with.get("env") instanceof Map<?, ?> env && !env.isEmpty()) {
+                sb.append("env ");
+                env.forEach((k, v) -> sb.append(k).append('=').append(v instanceof dev.cutover.spi.Secret
+                        ? "\"$" + k + "\"" : dev.cutover.spi.ShellWords.quote(String.valueOf(v))).append(' '));
+            }
+            sb.append(dev.cutover.spi.ShellWords.join(argv.stream().map(String::valueOf).toList()));
+            return "run: " + s.masker().mask(sb.toString());
+        }
+        return "run " + uses + " with " + s.masker().maskValue(with);
+    }
+
     private String describeUndo(Executed ex) {
         StepDef step = ex.step();
         if (step.undo() != null) {
-            Object with = ex.undoInputs() != null ? ex.undoInputs() : step.undo().with();
-            return ": run " + step.undo().uses() + " with " + s.masker().maskValue(with);
+            Map<String, Object> resolved = ex.undoInputs() != null ? ex.undoInputs() : resolved(step.undo().with());
+            Map<String, Object> given = new LinkedHashMap<>();
+            step.undo().with().keySet().forEach(k -> given.put(k, resolved.get(k))); // not the type's defaults
+            return ": " + manualCommand(step.undo().uses(), given);
         }
         if (!ex.intent().data().isEmpty()) {
             return ": " + ex.type().id() + " recorded " + s.masker().maskValue(ex.intent().data());

@@ -17,13 +17,15 @@ import java.util.Map;
  * @param windows        change windows replacing the runbook's (from the environment file), or null
  * @param overrideWindowReason why the run may proceed outside its window, or null
  * @param approver       answers approval steps
+ * @param environmentFile the environment file the params came from, copied into the run directory; may be null
  * @param approverKeys   the public keys of the people who may approve; when any are given, approval steps
  *                       count only approvals signed with them ({@code cutover approve}); never null
  */
 public record RunOptions(Path stateDirectory, boolean dryRun, String operator, String ticket, String environment,
                          Map<String, String> environmentVariables, boolean rehearsal, String failAfterStep,
                          java.util.List<dev.cutover.runbook.ChangeWindow> windows, String overrideWindowReason,
-                         Approver approver, java.util.List<dev.cutover.journal.SealPublicKey> approverKeys) {
+                         Approver approver, java.util.List<dev.cutover.journal.SealPublicKey> approverKeys,
+                         Path environmentFile) {
 
     public RunOptions {
         approverKeys = approverKeys == null ? java.util.List.of() : java.util.List.copyOf(approverKeys);
@@ -40,6 +42,7 @@ public record RunOptions(Path stateDirectory, boolean dryRun, String operator, S
         private String operator = System.getProperty("user.name", "unknown");
         private String ticket;
         private String environment;
+        private Path environmentFile;
         private Map<String, String> env = System.getenv();
         private boolean rehearsal;
         private String failAfterStep;
@@ -115,6 +118,12 @@ public record RunOptions(Path stateDirectory, boolean dryRun, String operator, S
         }
 
         /** Default none: approvals are typed on a terminal or given with --approve (one approver only). */
+        /** The environment file the params came from; a copy is kept in the run directory. None by default. */
+        public Builder environmentFile(Path v) {
+            environmentFile = v;
+            return this;
+        }
+
         public Builder approverKeys(java.util.List<dev.cutover.journal.SealPublicKey> v) {
             approverKeys = v;
             return this;
@@ -122,7 +131,7 @@ public record RunOptions(Path stateDirectory, boolean dryRun, String operator, S
 
         public RunOptions build() {
             return new RunOptions(stateDirectory, dryRun, operator, ticket, environment, env, rehearsal, failAfterStep,
-                    windows, overrideWindowReason, approver, approverKeys);
+                    windows, overrideWindowReason, approver, approverKeys, environmentFile);
         }
     }
 }

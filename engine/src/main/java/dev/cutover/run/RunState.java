@@ -254,8 +254,8 @@ final class RunState {
                 } catch (StepFailedException e) {
                     plan = Plan.of("would run " + step.uses() + " (" + rc().masker().mask(e.getMessage()) + ")");
                 } catch (RuntimeException e) {
-                    plan = Plan.of("would run " + step.uses() + " (cannot plan: " + e.getClass().getSimpleName()
-                            + ")");
+                    plan = Plan.of("would run " + step.uses() + " (cannot plan: "
+                            + rc().masker().mask(dev.cutover.spi.ErrorText.of(e)) + ")");
                 }
             }
             if (skipped != null) {

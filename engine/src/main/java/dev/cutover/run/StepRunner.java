@@ -198,8 +198,8 @@ final class StepRunner {
                 throw e;
             } catch (RuntimeException e) {
                 LOG.debug("step {} failed unexpectedly", step.id(), e);
-                lastError = mask("internal error in " + type.id() + ": " + e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+                lastError = mask("internal error in " + type.id() + ": " + dev.cutover.spi.ErrorText.of(e)
+                        + " (--verbose logs the details)");
             }
             boolean retry = !refused && attempt < attempts && !(honourAbort && rc.abort().requested());
             rc.journal().append(step.id(), section, attempt, new Payload.StepFailed(lastError, lastOutputs,
@@ -317,7 +317,7 @@ final class StepRunner {
                 throw e;
             } catch (RuntimeException e) {
                 LOG.debug("probe of {} failed", step.id(), e);
-                return new Probe(ProbeResult.UNKNOWN, type.id() + " probe (" + e.getClass().getSimpleName() + ")");
+                return new Probe(ProbeResult.UNKNOWN, type.id() + " probe (" + dev.cutover.spi.ErrorText.of(e) + ")");
             }
         }
         return new Probe(ProbeResult.UNKNOWN, "nothing can tell (" + type.id() + " has no probe and the step no "
@@ -387,7 +387,7 @@ final class StepRunner {
                 throw e;
             } catch (RuntimeException e) {
                 LOG.debug("undo of {} failed", step.id(), e);
-                error = mask("internal error: " + e);
+                error = mask("internal error: " + dev.cutover.spi.ErrorText.of(e) + " (--verbose logs the details)");
             }
         }
         if (error == null) {

@@ -111,7 +111,7 @@ public final class Conditions {
     private static String clean(JexlException e) {
         String m = e.getMessage();
         if (m == null) {
-            return e.getClass().getSimpleName();
+            return "it cannot be evaluated";
         }
         int i = m.indexOf(' ');
         return m.startsWith("@") || m.contains("@") && i > 0 ? m.substring(i + 1) : m;

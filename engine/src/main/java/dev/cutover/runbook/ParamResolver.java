@@ -83,7 +83,7 @@ public final class ParamResolver {
                     + "or --env-file PATH")));
         } catch (IOException e) {
             throw new InvalidRunbookException(List.of(new Problem(Location.unknown(file), null,
-                    "cannot read the environment file: " + e.getClass().getSimpleName(),
+                    "cannot read the environment file: " + dev.cutover.spi.ErrorText.of(e),
                     "check --env NAME (environments/NAME.yaml beside the runbook) or --env-file PATH")));
         }
         YamlTree tree = YamlTree.parse(file, text, problems);
@@ -116,6 +116,19 @@ public final class ParamResolver {
     }
 
     /**
+     * The values of an environment file that this runbook ignores: names it does not declare and that are
+     * not close to one it does (those are errors, see {@link #resolve}). An environment file may serve
+     * several runbooks.
+     */
+    public static List<String> ignored(Runbook rb, EnvironmentFile envFile) {
+        if (envFile == null) {
+            return List.of();
+        }
+        return envFile.params().keySet().stream().filter(k -> !rb.params().containsKey(k)
+                && Suggest.closest(k, rb.params().keySet()) == null).toList();
+    }
+
+    /**
      * Resolves every param.
      *
      * @param envFile may be null
@@ -128,10 +141,11 @@ public final class ParamResolver {
         Path cwd = Path.of("").toAbsolutePath();
         if (envFile != null) {
             envFile.params().forEach((k, v) -> {
-                if (!rb.params().containsKey(k)) {
-                    String near = Suggest.closest(k, rb.params().keySet());
-                    problems.add(new Problem(envFile.locations().get(k), null, "the runbook declares no param '" + k
-                            + "'", near != null ? "did you mean '" + near + "'?" : "remove it or declare it"));
+                String near = rb.params().containsKey(k) ? null : Suggest.closest(k, rb.params().keySet());
+                if (near != null) {
+                    problems.add(new Problem(envFile.locations().get(k), null, "the runbook declares no param '"
+                            + k + "'", "did you mean '" + near + "'? (values for names far from every declared "
+                            + "param are ignored, so one environment file can serve several runbooks)"));
                 }
             });
         }
@@ -176,14 +190,14 @@ public final class ParamResolver {
                     v = coerce(p, p.defaultValue(), rb.directory());
                 }
                 if (v == null && p.required()) {
-                    problems.add(new Problem(p.location(), null, "required param '" + p.name() + "' has no value",
-                            "set it in the environment file, with --set " + p.name() + "=...,"
-                                    + " or give it 'from:'/'default:'"));
+                    problems.add(new Problem(p.location(), null, "required " + (p.type() == InputType.SECRET
+                            ? "secret " : "") + "param '" + p.name() + "' has no value", missingHint(p)));
                 } else if (v != null) {
                     out.put(p.name(), v);
                 }
             } catch (IllegalArgumentException e) {
-                problems.add(new Problem(where, null, "param '" + p.name() + "': " + e.getMessage(), ""));
+                problems.add(new Problem(where, null, "param '" + p.name() + "': " + e.getMessage(),
+                        p.type() == InputType.SECRET ? missingHint(p) : ""));
             }
         }
         problems.addAll(EnvironmentReferences.unset(rb, env));
@@ -191,6 +205,26 @@ public final class ParamResolver {
             throw new InvalidRunbookException(problems);
         }
         return out;
+    }
+
+    /**
+     * What to do about a param without a value: for a secret only the ways that work for secrets (a
+     * source, never a value written down or on the command line).
+     */
+    private String missingHint(ParamSpec p) {
+        if (p.type() != InputType.SECRET) {
+            return "set it in the environment file, with --set " + p.name() + "=..., or give it 'from:'/'default:'";
+        }
+        String from = p.from();
+        String envVar = from != null && from.startsWith("env:") ? from.substring(4) : null;
+        return (envVar != null ? "export " + envVar + " before running, or give" : "give") + " the param a source: "
+                + "'from: env:NAME' or 'from: file:PATH'" + (secretSourcesNamed().isEmpty() ? ""
+                : " (or " + String.join(", ", secretSourcesNamed()) + ")") + ", or name one in the environment file ("
+                + p.name() + ": env:NAME)" + (from == null ? "; on a terminal, run and plan ask for it" : "");
+    }
+
+    private List<String> secretSourcesNamed() {
+        return secretSources.get().schemes().stream().map(s -> s + ":ID").toList();
     }
 
     /**
@@ -304,7 +338,7 @@ public final class ParamResolver {
     }
 
     private static String reason(IOException e) {
-        return e instanceof BoundedFiles.TooLargeException ? e.getMessage() : e.getClass().getSimpleName();
+        return e instanceof BoundedFiles.TooLargeException ? e.getMessage() : dev.cutover.spi.ErrorText.of(e);
     }
 
     /**

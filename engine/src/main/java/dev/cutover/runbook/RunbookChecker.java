@@ -229,9 +229,29 @@ final class RunbookChecker {
             case SECRET -> "must come from a secret param, e.g. ${params.password}; never write a secret in a runbook";
             case ANY -> null;
         };
+        if (problem == null && isUrlInput(spec.name()) && value instanceof String url && !hasRef(url)
+                && !url.matches("(?i)[a-z][a-z0-9+.:-]*://.*")) {
+            problems.add(new Problem(at, step, "input '" + spec.name() + "': '" + url + "' has no scheme",
+                    "write it in full, e.g. http://" + url + " or https://" + url));
+            return;
+        }
+        if (problem == null && !spec.values().isEmpty() && !hasRef(value)) {
+            List<String> allowed = spec.values().stream().map(String::valueOf).toList();
+            if (!allowed.contains(String.valueOf(value))) {
+                String near = Suggest.closest(String.valueOf(value), allowed);
+                problems.add(new Problem(at, step, "input '" + spec.name() + "': '" + value + "' is not one of "
+                        + String.join(", ", allowed), near != null ? "did you mean '" + near + "'?" : "use one of them"));
+                return;
+            }
+        }
         if (problem != null) {
             problems.add(new Problem(at, step, "input '" + spec.name() + "' " + problem, spec.description()));
         }
+    }
+
+    /** Inputs that take a URL, by the name convention step types follow ({@code url}, {@code *_url}). */
+    private static boolean isUrlInput(String name) {
+        return name.equals("url") || name.endsWith("_url");
     }
 
     private static boolean hasRef(Object v) {

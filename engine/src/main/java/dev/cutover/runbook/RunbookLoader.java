@@ -40,7 +40,7 @@ public final class RunbookLoader {
                     "no such runbook file", "check the path")));
         } catch (IOException e) {
             throw new InvalidRunbookException(List.of(new Problem(Location.unknown(file), null,
-                    "cannot read the runbook: " + e.getMessage(), "check the path and its permissions")));
+                    "cannot read the runbook: " + dev.cutover.spi.ErrorText.of(e), "check the path and its permissions")));
         }
         return parse(file, bytes);
     }

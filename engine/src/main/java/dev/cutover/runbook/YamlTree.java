@@ -74,12 +74,10 @@ final class YamlTree {
             return new YamlTree(file, null, values, keys);
         } catch (JsonProcessingException e) {
             JsonLocation l = e.getLocation();
-            String msg = e.getOriginalMessage().split("\n")[0];
-            problems.add(new Problem(l == null ? Location.unknown(file) : loc(file, l), null,
-                    "YAML syntax error: " + msg, "fix the indentation or quoting at this position"));
+            problems.add(YamlErrors.of(file, text, e, l == null ? Location.unknown(file) : loc(file, l)));
             return new YamlTree(file, null, values, keys);
         } catch (IOException e) {
-            problems.add(new Problem(Location.unknown(file), null, "cannot read: " + e.getMessage(), ""));
+            problems.add(new Problem(Location.unknown(file), null, "cannot read: " + dev.cutover.spi.ErrorText.of(e), ""));
             return new YamlTree(file, null, values, keys);
         }
     }

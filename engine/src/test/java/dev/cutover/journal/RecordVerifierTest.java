@@ -222,7 +222,7 @@ class RecordVerifierTest {
         byte[] bytes = Files.readAllBytes(old.resolve(Journal.FILE_NAME));
         assertTrue(new String(bytes, StandardCharsets.UTF_8).endsWith("\n"));
         assertTrue(Instant.parse(v.first().time()).isBefore(Instant.now().plusSeconds(1)));
-        assertEquals(new ArrayList<>(Arrays.asList("chain", "seal", "run", "complete", "runbook")),
+        assertEquals(new ArrayList<>(Arrays.asList("chain", "seal", "run", "complete", "runbook", "copies")),
                 v.checks().stream().map(RecordVerifier.Check::name).toList());
     }
 }

@@ -62,7 +62,7 @@ final class AwsErrors {
             }
             return action + " on " + resource + " failed: " + said;
         }
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : cap(oneLine(e.getMessage()), AWS_TEXT_MAX);
+        String m = cap(oneLine(dev.cutover.spi.ErrorText.of(e)), AWS_TEXT_MAX);
         if (m.contains("Unable to load credentials")) {
             return action + " on " + resource + ": no AWS credentials found; set AWS_PROFILE or the 'profile' input, "
                     + "export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run with an IAM role";

@@ -66,7 +66,8 @@ public final class ShellExecStep implements Check, Change {
                 InputSpec.optional("expect_exit", InputType.LIST, List.of(0L), "exit codes that mean success"),
                 InputSpec.optional("readonly", InputType.BOOL, false,
                         "true when the command only reads (allowed in preflight and validate)"),
-                InputSpec.optional("parse", InputType.STRING, "text", "text or json (stdout parsed into output 'json')"));
+                InputSpec.optional("parse", InputType.STRING, "text", "text or json (stdout parsed into output 'json')")
+                        .oneOf("text", "json"));
     }
 
     @Override
@@ -82,10 +83,6 @@ public final class ShellExecStep implements Check, Change {
                     out.add("input 'expect_exit': '" + c + "' is not an exit code (0 to 255)");
                 }
             }
-        }
-        Object parse = rawWith.get("parse");
-        if (parse instanceof String p && !p.contains("${") && !p.equals("text") && !p.equals("json")) {
-            out.add("input 'parse': '" + p + "' is neither text nor json");
         }
         return out;
     }
@@ -117,10 +114,10 @@ public final class ShellExecStep implements Check, Change {
     public Plan plan(StepContext ctx) throws StepFailedException {
         Inputs in = ctx.inputs();
         List<String> changes = new ArrayList<>();
-        changes.add("$ " + String.join(" ", in.stringList("command")));
+        changes.add("$ " + ctx.mask(dev.cutover.spi.ShellWords.join(in.stringList("command"))));
         if (in.has("env")) {
             in.map("env").forEach((k, v) -> changes.add("  env " + k + "=" + (v instanceof Secret ? Secret.MASK
-                    : ctx.mask(String.valueOf(v)))));
+                    : ctx.mask(dev.cutover.spi.ShellWords.quote(String.valueOf(v))))));
         }
         return Plan.of("would run " + in.stringList("command").get(0), changes);
     }

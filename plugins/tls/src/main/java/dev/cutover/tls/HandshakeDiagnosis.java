@@ -122,7 +122,6 @@ final class HandshakeDiagnosis {
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        String m = t.getMessage() != null ? t.getMessage() : e.getMessage();
-        return m == null ? t.getClass().getSimpleName() : m;
+        return dev.cutover.spi.ErrorText.of(t.getMessage() != null ? t : e);
     }
 }

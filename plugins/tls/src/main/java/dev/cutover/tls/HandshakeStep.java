@@ -39,7 +39,8 @@ public final class HandshakeStep implements Check {
                 InputSpec.optional("truststore_password", InputType.SECRET, null, "truststore password (PKCS12)"),
                 InputSpec.optional("truststore_type", InputType.STRING, "auto", "auto, jks, pkcs12 or pem"),
                 InputSpec.optional("protocol", InputType.STRING, "tls",
-                        "tls (TLS from the first byte), postgres (SSLRequest first) or mysql (SSL request packet first)"),
+                        "tls (TLS from the first byte), postgres (SSLRequest first) or mysql (SSL request packet first)")
+                        .oneOf("tls", "postgres", "mysql"),
                 InputSpec.optional("verify_hostname", InputType.BOOL, true,
                         "check the certificate names the host (as pgjdbc sslmode=verify-full does)"),
                 InputSpec.optional("server_name", InputType.STRING, null,
