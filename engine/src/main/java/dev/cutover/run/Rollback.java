@@ -26,15 +26,24 @@ final class Rollback {
 
     RunOutcome run(Instant started, String reason) {
         s.rc().abort().rollbackStarted();
-        List<Executed> toUndo = new ArrayList<>(s.completed());
+        FleetRun fleet = s.fleet();
+        boolean keepGlobal = fleet != null && fleet.keepsEarlierBatches();
+        List<Executed> toUndo = new ArrayList<>(keepGlobal ? List.of() : s.completed());
         toUndo.removeIf(e -> s.alreadyUndone().contains(e.step().id()));
         Collections.reverse(toUndo);
         s.journal().append(null, "undo", null, new Payload.RollbackStarted(reason,
                 toUndo.stream().map(e -> e.step().id()).toList()));
         s.rc().listener().sectionStarted("undo");
         List<String> manual = new ArrayList<>();
-        for (int i = 0; i < toUndo.size(); i++) {
+        for (int i = 0; i < toUndo.size() && manual.isEmpty(); i++) {
             Executed ex = toUndo.get(i);
+            if (fleet != null) {
+                // the hosts blocks that ran after this change are undone before it
+                manual.addAll(fleet.undoBlocksFrom(s.completed().indexOf(ex) + 1));
+                if (!manual.isEmpty()) {
+                    break;
+                }
+            }
             String err = s.runner().undo(ex, s.interpolator());
             s.outcomes().addAll(s.runner().drainUndoOutcomes());
             if (err != null) {
@@ -51,7 +60,10 @@ final class Rollback {
                 break;
             }
         }
-        if (manual.isEmpty()) {
+        if (fleet != null && !keepGlobal && manual.isEmpty()) {
+            manual.addAll(fleet.undoBlocksFrom(0));
+        }
+        if (manual.isEmpty() && !keepGlobal) {
             String f = s.runSection(Section.ROLLBACK, false);
             if (f != null) {
                 manual.add("rollback section: " + f);

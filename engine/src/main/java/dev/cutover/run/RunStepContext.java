@@ -114,6 +114,11 @@ final class RunStepContext implements StepContext {
     }
 
     @Override
+    public dev.cutover.spi.Host host() {
+        return runner.host();
+    }
+
+    @Override
     public StepResult runCheck(String uses, Map<String, Object> with) throws StepFailedException,
             InterruptedException {
         return runner.poll(this, uses, with);

@@ -62,8 +62,20 @@ final class StepRunner {
         return t;
     });
 
+    /** The host this runner's steps work on: this machine, or one fleet host. */
+    private final dev.cutover.spi.Host host;
+
     StepRunner(RunContext rc) {
+        this(rc, dev.cutover.spi.LocalHost.INSTANCE);
+    }
+
+    StepRunner(RunContext rc, dev.cutover.spi.Host host) {
         this.rc = rc;
+        this.host = host;
+    }
+
+    dev.cutover.spi.Host host() {
+        return host;
     }
 
     RunContext context() {
@@ -591,10 +603,13 @@ final class StepRunner {
     <T> T call(Work<T> work, Duration timeout, boolean honourAbort, String processTag)
             throws StepFailedException, TimeoutException, AbortedException {
         java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+        String fleetHost = dev.cutover.journal.Journal.currentHost();
         Future<T> f = workers.submit(() -> {
+            dev.cutover.journal.Journal.onHost(fleetHost); // what the step journals (polls) names its host
             try {
                 return work.run();
             } finally {
+                dev.cutover.journal.Journal.onHost(null);
                 ended.countDown();
             }
         });
