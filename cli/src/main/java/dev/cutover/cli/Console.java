@@ -77,6 +77,49 @@ final class Console implements RunListener {
         out.flush();
     }
 
+    /** One line per host step: {@code [web-2] restart-app ok 1.2s}. */
+    @Override
+    public synchronized void hostStepFinished(String host, String section, StepOutcome o) {
+        endPending();
+        String word = switch (o.status()) {
+            case SUCCEEDED -> paint("ok", "\u001b[32m");
+            case UNCHANGED -> paint("unchanged", "\u001b[32m");
+            case FAILED -> paint("FAILED", "\u001b[31m");
+            case SKIPPED -> paint("skipped", "\u001b[33m");
+            case PLANNED -> paint("planned", "\u001b[36m");
+            case UNDONE -> paint("undone", "\u001b[35m");
+            case UNDO_FAILED -> paint("UNDO FAILED", "\u001b[31m");
+            case NOT_UNDONE -> paint("kept", "\u001b[33m");
+        };
+        StringBuilder line = new StringBuilder("  [").append(Printable.line(host)).append("] ")
+                .append(section.equals("steps") || section.equals("undo") ? "" : section + " ")
+                .append(o.id()).append(' ').append(word).append(' ')
+                .append(Durations.format(Duration.ofMillis(o.durationMs())));
+        if (o.attempts() > 1) {
+            line.append("  ").append(o.attempts()).append(" attempts");
+        }
+        if (!o.message().isEmpty()) {
+            line.append("  ").append(firstLine(o.message()));
+        }
+        out.println(line);
+        out.flush();
+    }
+
+    @Override
+    public synchronized void hostNote(String host, String stepId, String message) {
+        endPending();
+        out.println("         [" + Printable.line(host) + "] " + stepId + ": " + indent(Printable.text(message)));
+        out.flush();
+    }
+
+    @Override
+    public synchronized void batchStarted(String block, int index, int of, List<String> hosts, boolean canary) {
+        endPending();
+        out.println(paint(block + ": batch " + index + "/" + of + (canary ? " (canary)" : "") + ": "
+                + Printable.line(String.join(", ", hosts)), "\u001b[1m"));
+        out.flush();
+    }
+
     @Override
     public void note(String stepId, String message) {
         endPending();
@@ -117,6 +160,7 @@ final class Console implements RunListener {
                 out.println("  - " + indent(Printable.text(a)));
             }
         }
+        FleetRendering.printHostTable(out, o.hosts());
         out.println("journal: " + o.journal());
         out.flush();
     }
