@@ -82,7 +82,7 @@ final class Console implements RunListener {
     public synchronized void hostStepFinished(String host, String section, StepOutcome o) {
         endPending();
         String word = switch (o.status()) {
-            case SUCCEEDED -> paint("ok", "\u001b[32m");
+            case SUCCEEDED -> section.equals("undo") ? paint("undone", "\u001b[35m") : paint("ok", "\u001b[32m");
             case UNCHANGED -> paint("unchanged", "\u001b[32m");
             case FAILED -> paint("FAILED", "\u001b[31m");
             case SKIPPED -> paint("skipped", "\u001b[33m");
@@ -160,7 +160,9 @@ final class Console implements RunListener {
                 out.println("  - " + indent(Printable.text(a)));
             }
         }
-        FleetRendering.printHostTable(out, o.hosts());
+        if (o.status() != dev.cutover.run.RunStatus.PLANNED) {
+            FleetRendering.printHostTable(out, o.hosts());
+        }
         out.println("journal: " + o.journal());
         out.flush();
     }

@@ -41,6 +41,11 @@ final class FleetRun {
     private final List<Ran> ran = new ArrayList<>();
     private final ExecutorService pool;
     private boolean keepEarlierBatches;
+    /** Undos that failed on hosts while the rollout ran (the run's rollback starts from these). */
+    private final List<String> undoProblems = Collections.synchronizedList(new ArrayList<>());
+    /** Hosts rolled back and proven back by their checks; rolled back with nothing to check. */
+    private final java.util.concurrent.atomic.AtomicInteger proven = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger unchecked = new java.util.concurrent.atomic.AtomicInteger();
 
     /** One fleet host in this run. */
     private static final class HostRun {
@@ -203,7 +208,16 @@ final class FleetRun {
             data.put("canary", canary);
             journal().append("batch.started", null, "steps", null, data);
             rc().listener().batchStarted(b.id(), i + 1, batches.size(), batch, canary);
-            Map<String, String> failed = parallel(batch, h -> runHost(b, h));
+            Map<String, String> stepsFailed = parallel(batch, h -> runSteps(b, h));
+            List<String> passed = batch.stream().filter(h -> !stepsFailed.containsKey(h)).toList();
+            Map<String, String> checksFailed = parallel(passed, h -> runChecks(b, h)); // after the whole batch
+            Map<String, String> failed = new LinkedHashMap<>();
+            for (String h : batch) {
+                String f = stepsFailed.containsKey(h) ? stepsFailed.get(h) : checksFailed.get(h);
+                if (f != null) {
+                    failed.put(h, f);
+                }
+            }
             journal().append("batch.finished", null, "steps", null, Map.of("block", b.id(), "batch", i + 1,
                     "failed", List.copyOf(failed.keySet())));
             if (failed.isEmpty()) {
@@ -213,8 +227,13 @@ final class FleetRun {
             if (failedSoFar <= maxFailed) {
                 rc().listener().note(b.id(), failed.size() + " host(s) failed (" + String.join(", ", failed.keySet())
                         + "); " + failedSoFar + " of max_failed " + maxFailed + ": rolling back only them");
-                parallel(List.copyOf(failed.keySet()), h -> undoHost(h, List.of(b)));
-                continue;
+                Map<String, String> errors = parallel(List.copyOf(failed.keySet()), h -> undoHost(h, List.of(b)));
+                if (errors.isEmpty()) {
+                    continue;
+                }
+                errors.forEach((h, e) -> undoProblems.add("host '" + h + "': " + e));
+                return "the rollback of failed host(s) " + String.join(", ", errors.keySet()) + " in batch " + (i + 1)
+                        + " of hosts block '" + b.id() + "' failed";
             }
             Map.Entry<String, String> first = failed.entrySet().iterator().next();
             String reason = "host '" + first.getKey() + "' failed in batch " + (i + 1) + " of " + batches.size()
@@ -223,7 +242,7 @@ final class FleetRun {
                     failed.keySet()) + ")" : "") + (maxFailed > 0 ? "; more than max_failed " + maxFailed
                     + " hosts failed" : "");
             rc().listener().note(b.id(), "rolling back batch " + (i + 1) + " (" + String.join(", ", batch) + ")");
-            parallel(batch, h -> undoHost(h, List.of(b)));
+            parallel(batch, h -> undoHost(h, List.of(b))).forEach((h, e) -> undoProblems.add("host '" + h + "': " + e));
             if (!b.rolling().rollbackAll()) {
                 keepEarlierBatches = true;
                 return reason + "; earlier batches keep the change (rollback: failed-batch)";
@@ -233,15 +252,22 @@ final class FleetRun {
         return null;
     }
 
-    /** A host's steps of a block, then its checks; the failure, or null. */
-    private String runHost(HostBlock b, String name) {
+    /** A host's steps of a block; the failure, or null. */
+    private String runSteps(HostBlock b, String name) {
         HostRun h = hosts.get(name);
         h.result = HostResult.State.IN_DOUBT;
         h.detail = "running block '" + b.id() + "'";
         String f = h.state.runSection(Section.STEPS, "steps", b.steps(), true);
-        if (f == null) {
-            f = h.state.runSection(Section.VALIDATE, "validate", b.validate(), true);
+        if (f != null) {
+            h.detail = f;
         }
+        return f;
+    }
+
+    /** A host's checks of a block, once its whole batch has run its steps; the failure, or null. */
+    private String runChecks(HostBlock b, String name) {
+        HostRun h = hosts.get(name);
+        String f = h.state.runSection(Section.VALIDATE, "validate", b.validate(), true);
         if (f == null) {
             h.result = HostResult.State.SUCCEEDED;
             h.detail = "";
@@ -286,9 +312,32 @@ final class FleetRun {
             h.detail = "rolled back, but not back as it was: " + String.join("; ", r.problems());
             return h.detail;
         }
+        (r.checked() > 0 ? proven : unchecked).incrementAndGet();
         h.result = HostResult.State.ROLLED_BACK;
         h.detail = why == null || why.isEmpty() ? "" : why;
         return null;
+    }
+
+    /** Undos that failed on hosts during the rollout: the run's rollback stops there, for an operator. */
+    List<String> undoProblems() {
+        return List.copyOf(undoProblems);
+    }
+
+    /** How many hosts were rolled back and re-validated. */
+    int revalidatedHosts() {
+        return proven.get() + unchecked.get();
+    }
+
+    /** What re-validation proved about the rolled-back hosts; empty when none was rolled back. */
+    String revalidationSummary() {
+        if (revalidatedHosts() == 0) {
+            return "";
+        }
+        if (unchecked.get() > 0) {
+            return "NOT PROVEN: " + unchecked.get() + " rolled-back host(s) had nothing to re-check (no preflight and no "
+                    + "revalidate: true checks in their hosts block); check them by hand";
+        }
+        return "proven: " + proven.get() + " rolled-back host(s) match the facts their checks gathered before the change";
     }
 
     /** Whether the rollout stopped with {@code rollback: failed-batch}: earlier batches and global changes stay. */

@@ -35,6 +35,9 @@ final class Rollback {
                 toUndo.stream().map(e -> e.step().id()).toList()));
         s.rc().listener().sectionStarted("undo");
         List<String> manual = new ArrayList<>();
+        if (fleet != null) {
+            manual.addAll(fleet.undoProblems()); // an undo failed on a host: nothing more is undone
+        }
         for (int i = 0; i < toUndo.size() && manual.isEmpty(); i++) {
             Executed ex = toUndo.get(i);
             if (fleet != null) {
@@ -69,13 +72,29 @@ final class Rollback {
                 manual.add("rollback section: " + f);
             }
         }
-        Revalidation.Result reval = new Revalidation(s).run();
+        Revalidation.Result reval = revalidate(fleet);
         for (String p : reval.problems()) {
             manual.add("the system is not back as it was: " + p);
         }
         s.journal().append(null, "undo", null, new Payload.RollbackFinished(manual.isEmpty(), manual, reval.summary()));
         RunStatus ok = s.refused() ? RunStatus.REFUSED : RunStatus.ROLLED_BACK;
         return s.done(started, manual.isEmpty() ? ok : RunStatus.ROLLBACK_FAILED, reason, manual, reval.summary());
+    }
+
+    /**
+     * The run's re-validation, joined with the fleet hosts' (each rolled-back host re-ran its own checks); a
+     * runbook whose only checks are per host is not reported as having checked nothing.
+     */
+    private Revalidation.Result revalidate(FleetRun fleet) {
+        String hosts = fleet == null ? "" : fleet.revalidationSummary();
+        boolean global = !s.runbook().preflight().isEmpty()
+                || s.runbook().validate().stream().anyMatch(StepDef::revalidate);
+        if (!global && !hosts.isEmpty()) {
+            return new Revalidation.Result(List.of(), hosts, fleet.revalidatedHosts());
+        }
+        Revalidation.Result r = new Revalidation(s).run();
+        return hosts.isEmpty() ? r : new Revalidation.Result(r.problems(), r.summary() + "; " + hosts,
+                r.checked() + fleet.revalidatedHosts());
     }
 
     private String describeUndo(Executed ex) {

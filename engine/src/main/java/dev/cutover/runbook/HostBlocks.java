@@ -40,6 +40,10 @@ final class HostBlocks {
         return out;
     }
 
+    private static int whole(JsonNode n, int dflt) {
+        return n.isIntegralNumber() && n.canConvertToInt() ? Math.max(0, n.asInt()) : dflt;
+    }
+
     private static Rolling rolling(YamlTree tree, JsonNode r, String ptr, List<Problem> problems) {
         Rolling d = Rolling.DEFAULT;
         if (!r.isObject()) {
@@ -48,13 +52,13 @@ final class HostBlocks {
         int batch = d.batch();
         int percent = 0;
         JsonNode b = r.path("batch");
-        if (b.isInt() && b.asInt() >= 1) {
+        if (b.isIntegralNumber() && b.canConvertToInt() && b.asInt() >= 1) {
             batch = b.asInt();
         } else if (b.isTextual() && b.asText().matches("([1-9][0-9]?|100)%")) {
             percent = Integer.parseInt(b.asText().substring(0, b.asText().length() - 1));
         }
-        int canary = r.path("canary").isInt() ? Math.max(0, r.get("canary").asInt()) : d.canary();
-        int maxFailed = r.path("max_failed").isInt() ? Math.max(0, r.get("max_failed").asInt()) : d.maxFailed();
+        int canary = whole(r.path("canary"), d.canary());
+        int maxFailed = whole(r.path("max_failed"), d.maxFailed());
         if (r.path("pause").isTextual() && !dev.cutover.spi.Durations.isValid(r.get("pause").asText())
                 && r.get("pause").asText().matches("([0-9]+(ms|s|m|h|d))+")) {
             problems.add(new Problem(tree.at(ptr + "/pause"), null, "'" + r.get("pause").asText()
