@@ -152,6 +152,21 @@ class FleetRunTest {
         assertTrue(r.out().matches("(?s).*\\nweb-1\\s+rolled back .*\\nweb-2\\s+not reached.*\\nweb-3\\s+not reached.*"),
                 r.out());
         assertTrue(r.out().contains("[web-1] write-config undone"), r.out());
+
+        String runDir = journal().get(0).run();
+        CliRun md = CliRun.of("report", runDir, "--state-dir", dir.resolve("state").toString());
+        assertEquals(0, md.exit(), md.all());
+        assertTrue(md.out().contains("## Hosts"), md.out());
+        assertTrue(md.out().matches("(?s).*\\| web-1 \\| rolled back \\| ok \\| ok → undone \\| ok \\| failed \\|.*"),
+                md.out());
+        assertTrue(md.out().matches("(?s).*\\| web-2 \\| not reached \\| ok \\|.*"), md.out());
+        assertTrue(md.out().contains("### Timeline of web-1"), md.out());
+        CliRun json = CliRun.of("report", runDir, "--format", "json", "--state-dir", dir.resolve("state").toString());
+        assertEquals(0, json.exit(), json.all());
+        var hosts = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out()).get("hosts");
+        assertEquals("rolled back", hosts.get(0).get("state").asText(), json.out());
+        assertEquals("ok → undone", hosts.get(0).get("steps").get("write-config").asText(), json.out());
+        assertEquals("not reached", hosts.get(2).get("state").asText(), json.out());
     }
 
     @Test

@@ -126,12 +126,12 @@ final class ReportJson {
         }
         if (!r.hosts().isEmpty()) {
             List<Map<String, Object>> hosts = new ArrayList<>();
-            for (RunReport.HostView h : r.hosts()) {
+            for (RunReport.HostView hv : r.hosts()) {
                 Map<String, Object> t = new LinkedHashMap<>();
-                t.put("host", h.host());
-                t.put("state", h.state());
-                t.put("steps", h.steps());
-                t.put("timeline", h.timeline().stream().map(e -> {
+                t.put("host", hv.host());
+                t.put("state", hv.state());
+                t.put("steps", hv.steps());
+                t.put("timeline", hv.timeline().stream().map(e -> {
                     Map<String, Object> x = new LinkedHashMap<>();
                     x.put("seq", e.seq());
                     x.put("offset_ms", e.offsetMs());

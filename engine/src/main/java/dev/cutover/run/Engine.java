@@ -176,6 +176,9 @@ public final class Engine {
         h.put("java_version", System.getProperty("java.version"));
         h.put("mode", o.dryRun() ? "plan" : "run");
         h.put("rehearsal", o.rehearsal() || o.dryRun());
+        if (rb.hasFleet()) {
+            h.put("fleet", FleetRecord.encode(o.fleet())); // resume and a later rollback reach the same hosts
+        }
         return h;
     }
 

@@ -163,6 +163,37 @@ final class FleetRun {
         return null;
     }
 
+    /**
+     * Resume and later rollback: reaches a host the run had changed again and gives its state, to be restored
+     * from the journal; the host counts as in doubt until it is rolled back.
+     *
+     * @throws IOException when it cannot be reached
+     */
+    RunState reconnect(String name) throws IOException {
+        HostRun h = hosts.get(name);
+        if (h == null) {
+            throw new IOException("host '" + name + "' is not in the fleet the run recorded");
+        }
+        Journal.onHost(name);
+        try {
+            String error = connect(name);
+            if (error != null) {
+                throw new IOException("cannot reach host '" + name + "': " + error);
+            }
+        } finally {
+            Journal.onHost(null);
+        }
+        h.result = HostResult.State.IN_DOUBT;
+        h.detail = "changed before the run stopped";
+        return h.state;
+    }
+
+    /** Resume and later rollback: a block that ran, after {@code checkpoint} global changes. */
+    void ranBefore(String blockId, int checkpoint) {
+        global.runbook().blocks().stream().filter(b -> b.id().equals(blockId)).findFirst()
+                .ifPresent(b -> ran.add(new Ran(b, checkpoint)));
+    }
+
     /** Runs the blocks that stand before global step {@code at}; returns the failure, or null. */
     String runBlocksAt(int at) {
         for (HostBlock b : global.runbook().blocks()) {

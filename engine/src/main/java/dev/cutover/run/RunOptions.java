@@ -43,6 +43,12 @@ public record RunOptions(Path stateDirectory, boolean dryRun, String operator, S
                 windows, overrideWindowReason, approver, approverKeys, Fleet.NONE);
     }
 
+    /** These options with these fleet hosts (a resume, a later rollback: the hosts the run recorded). */
+    public RunOptions withFleet(Fleet f) {
+        return new RunOptions(stateDirectory, dryRun, operator, ticket, environment, environmentVariables, rehearsal,
+                failAfterStep, windows, overrideWindowReason, approver, approverKeys, f);
+    }
+
     public static Builder builder(Path stateDirectory) {
         return new Builder(stateDirectory);
     }
