@@ -42,6 +42,7 @@ class FleetRunTest {
                 + "        with: { command: [sh, -c, 'echo \"$H write\" >> \"$TRACE\"; echo v2 > \"$D/app.conf\"'], " + ENV + " }\n"
                 + "        undo: { uses: shell.exec, with: { command: [sh, -c, 'echo \"$H undo-write\" >> \"$TRACE\"; "
                 + "echo v1 > \"$D/app.conf\"'], " + ENV + " } }\n"
+                + "        probe: { uses: shell.exec, with: { command: [grep, -q, v2, \"${host.dir}/app.conf\"], readonly: true } }\n"
                 + "      - id: restart-app\n        uses: shell.exec\n"
                 + "        with: { command: [sh, -c, 'echo \"$H restart\" >> \"$TRACE\"'], " + ENV + " }\n"
                 + "        no_undo: \"the config undo is enough here\"\n"
@@ -53,6 +54,11 @@ class FleetRunTest {
 
     /** An environment with hosts web-1..web-N (local transport), each with its own directory, in group web. */
     private Path environment(int hosts, int forks) throws Exception {
+        return environment(dir, hosts, forks);
+    }
+
+    /** Writes the environment file in {@code dir}, each host's directory holding app.conf "v1". */
+    static Path environment(Path dir, int hosts, int forks) throws Exception {
         StringBuilder env = new StringBuilder("inventory:\n  ssh: { forks: " + forks + " }\n  groups:\n    web:\n      hosts: [");
         for (int i = 1; i <= hosts; i++) {
             env.append(i > 1 ? ", " : "").append("web-").append(i);

@@ -93,6 +93,10 @@ final class FleetRecovery {
                     recovery.addCompleted(hs, rb, hjs.inDoubt, Map.of());
                 }
             }
+            if (hs.completed().isEmpty()) {
+                state.fleet().nothingToUndo(host, hjs.inDoubt == null ? "its changes were already undone"
+                        : "nothing to undo: step '" + hjs.inDoubt.stepId() + "' had not taken effect");
+            }
             restored.add(host);
         }
         record.put("hosts_restored", restored);

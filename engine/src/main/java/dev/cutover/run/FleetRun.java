@@ -188,6 +188,13 @@ final class FleetRun {
         return h.state;
     }
 
+    /** Resume: a host the run reached that has nothing left to undo. */
+    void nothingToUndo(String name, String detail) {
+        HostRun h = hosts.get(name);
+        h.result = HostResult.State.ROLLED_BACK;
+        h.detail = detail;
+    }
+
     /** Resume and later rollback: a block that ran, after {@code checkpoint} global changes. */
     void ranBefore(String blockId, int checkpoint) {
         global.runbook().blocks().stream().filter(b -> b.id().equals(blockId)).findFirst()
