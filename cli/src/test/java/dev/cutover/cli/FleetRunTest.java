@@ -132,7 +132,7 @@ class FleetRunTest {
     }
 
     @Test
-    void aHostsBatchRunsItsHostsAtOnceUpToForksAndFinishesBeforeTheNextBatch() throws Exception {
+    void aBatchOfSeveralHostsFinishesItsStepsAndChecksBeforeTheNextBatchStarts() throws Exception {
         CliRun r = run("{ batch: 2 }", 4, 2);
         assertEquals(0, r.exit(), r.all());
         List<String> t = trace();
@@ -163,7 +163,7 @@ class FleetRunTest {
         CliRun md = CliRun.of("report", runDir, "--state-dir", dir.resolve("state").toString());
         assertEquals(0, md.exit(), md.all());
         assertTrue(md.out().contains("## Hosts"), md.out());
-        assertTrue(md.out().matches("(?s).*\\| web-1 \\| rolled back \\| ok \\| ok → undone \\| ok \\| failed \\|.*"),
+        assertTrue(md.out().matches("(?s).*\\| web-1 \\| rolled back \\| ok \\| ok → undone \\| ok → kept \\| failed \\|.*"),
                 md.out());
         assertTrue(md.out().matches("(?s).*\\| web-2 \\| not reached \\| ok \\|.*"), md.out());
         assertTrue(md.out().contains("### Timeline of web-1"), md.out());

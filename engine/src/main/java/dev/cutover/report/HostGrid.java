@@ -21,7 +21,7 @@ final class HostGrid {
         Map<String, List<RunReport.HostEvent>> timelines = new LinkedHashMap<>();
         Map<String, String> states = new LinkedHashMap<>();
         for (JournalEvent e : events) {
-            String host = e.dataString("host");
+            String host = e.fleetHost();
             if (host == null) {
                 continue;
             }

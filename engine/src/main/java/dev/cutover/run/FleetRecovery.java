@@ -31,7 +31,7 @@ final class FleetRecovery {
 
     /** The run's own events (no host's): what the global {@link JournalState} is built from. */
     static List<JournalEvent> globalEvents(List<JournalEvent> events) {
-        return events.stream().filter(e -> e.dataString("host") == null).toList();
+        return events.stream().filter(e -> e.fleetHost() == null).toList();
     }
 
     /**
@@ -46,7 +46,7 @@ final class FleetRecovery {
                     Map<String, Object> record) throws Recovery.RefusedException {
         Map<String, List<JournalEvent>> byHost = new LinkedHashMap<>();
         for (JournalEvent e : events) {
-            String h = e.dataString("host");
+            String h = e.fleetHost();
             if (h != null) {
                 byHost.computeIfAbsent(h, x -> new ArrayList<>(List.of(events.get(0)))).add(e);
             }
@@ -111,7 +111,7 @@ final class FleetRecovery {
         int globalIntents = 0;
         java.util.Set<String> placed = new java.util.HashSet<>();
         for (JournalEvent e : events) {
-            if (e.dataString("host") == null && e.event().equals("step.intent") && "steps".equals(e.section())) {
+            if (e.fleetHost() == null && e.event().equals("step.intent") && "steps".equals(e.section())) {
                 globalIntents++;
             }
             if (e.event().equals("batch.started") && placed.add(e.dataString("block"))) {

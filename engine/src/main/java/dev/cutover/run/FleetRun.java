@@ -33,6 +33,9 @@ import java.util.function.Function;
  * touched. Every journal event of a host's step carries its {@code host}.
  */
 final class FleetRun {
+    /** Held while a host of {@code transport: local} works (see {@link #parallel}). */
+    private static final java.util.concurrent.locks.ReentrantLock LOCAL_PROCESSES =
+            new java.util.concurrent.locks.ReentrantLock();
     private final RunState global;
     private final Fleet fleet;
     private final Connectors connectors;
@@ -466,11 +469,20 @@ final class FleetRun {
     private Map<String, String> parallel(List<String> names, Function<String, String> work) {
         Map<String, Future<String>> futures = new LinkedHashMap<>();
         for (String n : names) {
+            boolean local = Connectors.LOCAL.equals(hosts.get(n).spec.transport());
             futures.put(n, pool.submit(() -> {
                 Journal.onHost(n);
+                if (local) {
+                    // steps of local hosts start processes of this JVM: one host at a time, because stopping a
+                    // step's process tree also takes the JVM's untagged children started meanwhile for its own
+                    LOCAL_PROCESSES.lock();
+                }
                 try {
                     return work.apply(n);
                 } finally {
+                    if (local) {
+                        LOCAL_PROCESSES.unlock();
+                    }
                     Journal.onHost(null);
                 }
             }));
