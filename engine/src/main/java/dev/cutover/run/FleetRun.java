@@ -105,7 +105,8 @@ final class FleetRun {
      */
     String preflight() {
         if (hosts.isEmpty()) {
-            return null;
+            return "this runbook has hosts: blocks, but this run was given no hosts (an environment with an inventory "
+                    + "is needed; rehearse and drift do not run fleets yet); nothing was changed";
         }
         rc().listener().sectionStarted("hosts");
         Map<String, String> unreachable = parallel(List.copyOf(hosts.keySet()), this::connect);
