@@ -54,16 +54,7 @@ final class Console implements RunListener {
             out.print("\r\u001b[2K");
             pending = false;
         }
-        String tag = switch (o.status()) {
-            case SUCCEEDED -> paint("[ ok ]", "\u001b[32m");
-            case UNCHANGED -> paint("[same]", "\u001b[32m");
-            case FAILED -> paint("[FAIL]", "\u001b[31m");
-            case SKIPPED -> paint("[skip]", "\u001b[33m");
-            case PLANNED -> paint("[plan]", "\u001b[36m");
-            case UNDONE -> paint("[undo]", "\u001b[35m");
-            case UNDO_FAILED -> paint("[UNDO FAILED]", "\u001b[31m");
-            case NOT_UNDONE -> paint("[keep]", "\u001b[33m");
-        };
+        String tag = paint(look(o.status(), false, section), color(o.status(), section));
         StringBuilder line = new StringBuilder("  ").append(tag).append(' ')
                 .append(String.format("%-28s", o.id())).append(String.format(" %8s", Durations.format(
                         Duration.ofMillis(o.durationMs()))));
@@ -81,16 +72,7 @@ final class Console implements RunListener {
     @Override
     public synchronized void hostStepFinished(String host, String section, StepOutcome o) {
         endPending();
-        String word = switch (o.status()) {
-            case SUCCEEDED -> section.equals("undo") ? paint("undone", "\u001b[35m") : paint("ok", "\u001b[32m");
-            case UNCHANGED -> paint("unchanged", "\u001b[32m");
-            case FAILED -> paint("FAILED", "\u001b[31m");
-            case SKIPPED -> paint("skipped", "\u001b[33m");
-            case PLANNED -> paint("planned", "\u001b[36m");
-            case UNDONE -> paint("undone", "\u001b[35m");
-            case UNDO_FAILED -> paint("UNDO FAILED", "\u001b[31m");
-            case NOT_UNDONE -> paint("kept", "\u001b[33m");
-        };
+        String word = paint(look(o.status(), true, section), color(o.status(), section));
         StringBuilder line = new StringBuilder("  [").append(Printable.line(host)).append("] ")
                 .append(section.equals("steps") || section.equals("undo") ? "" : section + " ")
                 .append(o.id()).append(' ').append(word).append(' ')
@@ -103,6 +85,31 @@ final class Console implements RunListener {
         }
         out.println(line);
         out.flush();
+    }
+
+    /** How a status reads: a step's tag ({@code [ ok ]}) or a host step's word ({@code ok}). */
+    private static String look(StepStatus status, boolean host, String section) {
+        return switch (status) {
+            case SUCCEEDED -> host ? (section.equals("undo") ? "undone" : "ok") : "[ ok ]";
+            case UNCHANGED -> host ? "unchanged" : "[same]";
+            case FAILED -> host ? "FAILED" : "[FAIL]";
+            case SKIPPED -> host ? "skipped" : "[skip]";
+            case PLANNED -> host ? "planned" : "[plan]";
+            case UNDONE -> host ? "undone" : "[undo]";
+            case UNDO_FAILED -> host ? "UNDO FAILED" : "[UNDO FAILED]";
+            case NOT_UNDONE -> host ? "kept" : "[keep]";
+        };
+    }
+
+    private static String color(StepStatus status, String section) {
+        return switch (status) {
+            case SUCCEEDED -> section.equals("undo") ? "\u001b[35m" : "\u001b[32m";
+            case UNCHANGED -> "\u001b[32m";
+            case FAILED, UNDO_FAILED -> "\u001b[31m";
+            case SKIPPED, NOT_UNDONE -> "\u001b[33m";
+            case PLANNED -> "\u001b[36m";
+            case UNDONE -> "\u001b[35m";
+        };
     }
 
     @Override

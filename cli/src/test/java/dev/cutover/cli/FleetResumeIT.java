@@ -6,14 +6,9 @@ import dev.cutover.journal.JournalVerifier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,30 +21,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FleetResumeIT {
     @TempDir
     Path dir;
-
-    private record Proc(int exit, String out) {
-    }
-
-    private Proc cutover(List<String> jvm, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(jvm);
-        cmd.addAll(List.of("-jar", JarProcessIT.JAR.toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        StringBuilder out = new StringBuilder();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                out.append(line).append('\n');
-                if (line.startsWith("cutover-test: paused after event")) {
-                    p.destroyForcibly();   // SIGKILL, mid-step
-                    break;
-                }
-            }
-        }
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        return new Proc(p.exitValue(), out.toString());
-    }
 
     private static List<JournalEvent> events(Path state) throws Exception {
         try (var s = Files.list(state.resolve("runs"))) {
@@ -64,7 +35,7 @@ class FleetResumeIT {
         // a rehearsal to find the event to stop after: web-2's write-config intent
         Path rehearsal = Files.createDirectories(dir.resolve("rehearsal"));
         Path env = FleetRunTest.environment(rehearsal, 3, 1);
-        Proc whole = cutover(List.of(), "run", rb.toString(), "--env-file", env.toString(), "--yes", "--state-dir",
+        CrashHarnessIT.Proc whole = CrashHarnessIT.cutover(List.of(), "run", rb.toString(), "--env-file", env.toString(), "--yes", "--state-dir",
                 rehearsal.resolve("state").toString(), "--set", "trace=" + rehearsal.resolve("trace.log"));
         assertEquals(0, whole.exit(), whole.out());
         long at = events(rehearsal.resolve("state")).stream().filter(e -> e.event().equals("step.intent")
@@ -75,7 +46,7 @@ class FleetResumeIT {
         Path env2 = FleetRunTest.environment(work, 3, 1);
         Path state = work.resolve("state");
         Path trace = work.resolve("trace.log");
-        Proc crashed = cutover(List.of("-Dcutover.test.pauseAfterEvent=" + at), "run", rb.toString(), "--env-file",
+        CrashHarnessIT.Proc crashed = CrashHarnessIT.cutover(List.of("-Dcutover.test.pauseAfterEvent=" + at), "run", rb.toString(), "--env-file",
                 env2.toString(), "--yes", "--state-dir", state.toString(), "--set", "trace=" + trace);
         assertTrue(crashed.out().contains("paused after event " + at), crashed.out());
         assertEquals("v2", Files.readString(work.resolve("web-1/app.conf")).strip());
@@ -83,7 +54,7 @@ class FleetResumeIT {
         try (var s = Files.list(state.resolve("runs"))) {
             runDir = s.findFirst().orElseThrow().toString();
         }
-        Proc resumed = cutover(List.of(), "resume", runDir, "--yes", "--no-color", "--runbook", rb.toString(),
+        CrashHarnessIT.Proc resumed = CrashHarnessIT.cutover(List.of(), "resume", runDir, "--yes", "--no-color", "--runbook", rb.toString(),
                 "--state-dir", state.toString());
         assertEquals(1, resumed.exit(), resumed.out());
         for (int i = 1; i <= 3; i++) {

@@ -85,6 +85,12 @@ class FleetRunTest {
         return CliRun.of(args.toArray(String[]::new));
     }
 
+    /** Makes a host's health check fail ("broken" in its directory). */
+    private void breakHost(int host) throws Exception {
+        Files.createDirectories(dir.resolve("web-" + host));
+        Files.writeString(dir.resolve("web-" + host).resolve("broken"), "");
+    }
+
     private List<String> trace() throws Exception {
         return TraceRunbooks.trace(dir.resolve("trace.log"));
     }
@@ -132,6 +138,44 @@ class FleetRunTest {
     }
 
     @Test
+    void aLaterRollbackUndoesEveryHostLatestBatchFirstThenTheChangeBeforeTheBlock() throws Exception {
+        CliRun r = run("{ batch: 2, canary: 1 }", 3, 1);
+        assertEquals(0, r.exit(), r.all());
+        String runId = journal().get(0).run();
+        Files.delete(dir.resolve("trace.log"));
+        CliRun back = CliRun.of("rollback", runId, "--runbook", dir.resolve("fleet.yaml").toString(), "--reason",
+                "test", "--yes", "--no-color", "--state-dir", dir.resolve("state").toString());
+        assertEquals(1, back.exit(), back.all());
+        List<String> t = trace();
+        assertEquals("undo-global-before", t.get(t.size() - 1), t.toString());
+        assertEquals(List.of("web-1 undo-write"), host(t, "web-1"), t.toString());
+        assertTrue(t.indexOf("web-1 undo-write") > Math.max(t.indexOf("web-2 undo-write"), t.indexOf("web-3 undo-write")),
+                t.toString());
+        for (int i = 1; i <= 3; i++) {
+            assertEquals("v1", conf(i), "web-" + i);
+        }
+        assertTrue(back.out().matches("(?s).*\\nweb-1\\s+rolled back.*\\nweb-2\\s+rolled back.*\\nweb-3\\s+rolled back.*"),
+                back.out());
+    }
+
+    @Test
+    void anInventoryCanLiveInAFileOfItsOwn() throws Exception {
+        Path rb = dir.resolve("fleet.yaml");
+        Files.writeString(rb, runbook("{ batch: 1 }"));
+        Path env = environment(2, 1);
+        Path hosts = dir.resolve("hosts.yaml");
+        Files.writeString(hosts, Files.readString(env).replaceFirst("^inventory:\n", "").replaceAll("(?m)^  ", ""));
+        Files.writeString(env, "inventory: hosts.yaml\n");
+        CliRun v = CliRun.of("validate", rb.toString(), "--env-file", env.toString(), "--set", "trace=/tmp/x");
+        assertEquals(0, v.exit(), v.all());
+        assertTrue(v.out().contains("batch 2: web-2"), v.out());
+        Files.writeString(hosts, "hosts:\n  web-1: { port: 99999 }\n");
+        CliRun bad = CliRun.of("validate", rb.toString(), "--env-file", env.toString(), "--set", "trace=/tmp/x");
+        assertEquals(2, bad.exit(), bad.all());
+        assertTrue(bad.err().contains(hosts + ":2:18: port must be a whole number from 1 to 65535"), bad.err());
+    }
+
+    @Test
     void aBatchOfSeveralHostsFinishesItsStepsAndChecksBeforeTheNextBatchStarts() throws Exception {
         CliRun r = run("{ batch: 2 }", 4, 2);
         assertEquals(0, r.exit(), r.all());
@@ -144,9 +188,7 @@ class FleetRunTest {
 
     @Test
     void aCanaryThatFailsValidationIsRolledBackAloneAndTheOtherHostsAreNeverTouched() throws Exception {
-        Path rb = dir.resolve("web-1");
-        Files.createDirectories(rb);
-        Files.writeString(rb.resolve("broken"), "");
+        breakHost(1);
         CliRun r = run("{ batch: 2, canary: 1 }", 3, 1);
         assertEquals(1, r.exit(), r.all());
         assertEquals(List.of("global-before", "web-1 write", "web-1 restart", "web-1 check", "web-1 undo-write",
@@ -177,8 +219,7 @@ class FleetRunTest {
 
     @Test
     void aFailedBatchRollsBackItsOwnHostsThenTheEarlierBatchesThenTheChangeBeforeTheBlock() throws Exception {
-        Files.createDirectories(dir.resolve("web-3"));
-        Files.writeString(dir.resolve("web-3").resolve("broken"), "");
+        breakHost(3);
         CliRun r = run("{ batch: 2, canary: 1, rollback: all }", 5, 1);
         assertEquals(1, r.exit(), r.all());
         List<String> t = trace();
@@ -194,8 +235,7 @@ class FleetRunTest {
 
     @Test
     void withRollbackFailedBatchTheEarlierBatchesKeepTheChange() throws Exception {
-        Files.createDirectories(dir.resolve("web-3"));
-        Files.writeString(dir.resolve("web-3").resolve("broken"), "");
+        breakHost(3);
         CliRun r = run("{ batch: 2, canary: 1, rollback: failed-batch }", 5, 1);
         assertEquals(1, r.exit(), r.all());
         List<String> t = trace();
@@ -211,8 +251,7 @@ class FleetRunTest {
 
     @Test
     void maxFailedRollsBackEachFailedHostAloneUntilOneTooManyFails() throws Exception {
-        Files.createDirectories(dir.resolve("web-2"));
-        Files.writeString(dir.resolve("web-2").resolve("broken"), "");
+        breakHost(2);
         CliRun ok = run("{ batch: 1, max_failed: 1 }", 4, 1);
         assertEquals(0, ok.exit(), ok.all());
         assertEquals("v1", conf(2));
@@ -221,7 +260,7 @@ class FleetRunTest {
         assertTrue(ok.out().matches("(?s).*\\nweb-2\\s+rolled back.*\\nweb-3\\s+succeeded.*"), ok.out());
 
         Files.delete(dir.resolve("trace.log"));
-        Files.writeString(dir.resolve("web-3").resolve("broken"), "");
+        breakHost(3);
         CliRun stop = run("{ batch: 1, max_failed: 1 }", 4, 1);
         assertEquals(1, stop.exit(), stop.all());
         assertTrue(host(trace(), "web-4").isEmpty(), trace().toString());

@@ -101,7 +101,7 @@ public record Fleet(Inventory inventory, Map<String, List<HostSpec>> hosts) {
             raw.add(s.probe().with());
         }
         List<String> strings = new ArrayList<>();
-        raw.forEach(r -> collect(r, strings));
+        raw.forEach(r -> RunbookChecker.collectStrings(r, strings));
         for (String str : strings) {
             for (Reference r : Reference.findAll(str)) {
                 if (r.kind().equals("host") && !r.name().equals("name") && r.path().isEmpty()) {
@@ -126,16 +126,6 @@ public record Fleet(Inventory inventory, Map<String, List<HostSpec>> hosts) {
                         + " no value '" + v + "' in the inventory", "add 'values: { " + v + ": ... }' to "
                         + (missing.size() == 1 ? "that host" : "those hosts") + " or to their group"));
             }
-        }
-    }
-
-    private static void collect(Object v, List<String> out) {
-        if (v instanceof String s) {
-            out.add(s);
-        } else if (v instanceof Map<?, ?> m) {
-            m.values().forEach(x -> collect(x, out));
-        } else if (v instanceof List<?> l) {
-            l.forEach(x -> collect(x, out));
         }
     }
 }

@@ -334,7 +334,7 @@ final class RunbookChecker {
         }
     }
 
-    private static void collectStrings(Object v, List<String> out) {
+    static void collectStrings(Object v, List<String> out) {
         if (v instanceof String s) {
             out.add(s);
         } else if (v instanceof Map<?, ?> m) {
