@@ -16,10 +16,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Function;
 
 /**
@@ -33,16 +29,13 @@ import java.util.function.Function;
  * touched. Every journal event of a host's step carries its {@code host}.
  */
 final class FleetRun {
-    /** Held while a host of {@code transport: local} works (see {@link #parallel}). */
-    private static final java.util.concurrent.locks.ReentrantLock LOCAL_PROCESSES =
-            new java.util.concurrent.locks.ReentrantLock();
     private final RunState global;
     private final Fleet fleet;
     private final Connectors connectors;
     private final Map<String, HostRun> hosts = new LinkedHashMap<>();
     /** The blocks that ran, with how many global changes had completed before each. */
     private final List<Ran> ran = new ArrayList<>();
-    private final ExecutorService pool;
+    private final HostPool pool;
     private boolean keepEarlierBatches;
     /** Undos that failed on hosts while the rollout ran (the run's rollback starts from these). */
     private final List<String> undoProblems = Collections.synchronizedList(new ArrayList<>());
@@ -84,11 +77,7 @@ final class FleetRun {
             hosts.put(h.name(), new HostRun(h));
         }
         int forks = Math.max(1, Math.min(fleet.inventory().forks(), Math.max(1, hosts.size())));
-        this.pool = Executors.newFixedThreadPool(forks, r -> {
-            Thread t = new Thread(r, "cutover-host");
-            t.setDaemon(true);
-            return t;
-        });
+        this.pool = new HostPool(forks, global.masker());
     }
 
     private RunContext rc() {
@@ -450,7 +439,7 @@ final class FleetRun {
     }
 
     void close() {
-        pool.shutdownNow();
+        pool.close();
         hosts.values().forEach(h -> {
             if (h.runner != null) {
                 h.runner.shutdown();
@@ -463,49 +452,8 @@ final class FleetRun {
         return fleet.hostsOf(b).stream().map(HostSpec::name).toList();
     }
 
-    /**
-     * Runs work for each host, at most {@code forks} at once, each on a thread whose journal events carry the
-     * host; returns the hosts whose work returned an error, in the given order.
-     */
     private Map<String, String> parallel(List<String> names, Function<String, String> work) {
-        Map<String, Future<String>> futures = new LinkedHashMap<>();
-        for (String n : names) {
-            boolean local = Connectors.LOCAL.equals(hosts.get(n).spec.transport());
-            futures.put(n, pool.submit(() -> {
-                Journal.onHost(n);
-                if (local) {
-                    // steps of local hosts start processes of this JVM: one host at a time, because stopping a
-                    // step's process tree also takes the JVM's untagged children started meanwhile for its own
-                    LOCAL_PROCESSES.lock();
-                }
-                try {
-                    return work.apply(n);
-                } finally {
-                    if (local) {
-                        LOCAL_PROCESSES.unlock();
-                    }
-                    Journal.onHost(null);
-                }
-            }));
-        }
-        Map<String, String> errors = new LinkedHashMap<>();
-        for (Map.Entry<String, Future<String>> e : futures.entrySet()) {
-            try {
-                String err = e.getValue().get();
-                if (err != null) {
-                    errors.put(e.getKey(), err);
-                }
-            } catch (ExecutionException ex) {
-                if (ex.getCause() instanceof dev.cutover.journal.JournalWriteException jw) {
-                    throw jw;
-                }
-                errors.put(e.getKey(), "internal error: " + global.masker().mask(String.valueOf(ex.getCause())));
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                errors.put(e.getKey(), "interrupted");
-            }
-        }
-        return errors;
+        return pool.each(names, n -> Connectors.LOCAL.equals(hosts.get(n).spec.transport()), work);
     }
 
     /** Forwards a host's progress to the console with the host's name. */
