@@ -26,7 +26,9 @@ final class JsonSummary {
      */
     record RunSummary(String runId, String status, int exitCode, Path runDir, Path journal, Instant started,
                       Instant finished, String reason, List<String> manualActions, String revalidation,
-                      List<Step> steps) {
+                      List<Step> steps,
+                      @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+                      List<Host> hosts) {
     }
 
     /**
@@ -37,10 +39,15 @@ final class JsonSummary {
     record Step(String id, String section, String status, int attempts, long durationMs, String message) {
     }
 
+    /** A fleet host and where it ended (present only for a run with {@code hosts:} blocks). */
+    record Host(String host, String state, String detail) {
+    }
+
     static RunSummary of(RunOutcome o) {
         return new RunSummary(o.runId(), o.status().name(), o.exitCode(), o.runDirectory(), o.journal(), o.started(),
                 o.finished(), o.reason(), o.manualActions(), emptyToNull(o.revalidation()),
-                o.steps().stream().map(JsonSummary::step).toList());
+                o.steps().stream().map(JsonSummary::step).toList(),
+                o.hosts().stream().map(h -> new Host(h.host(), h.state().name(), h.detail())).toList());
     }
 
     private static Step step(StepOutcome s) {

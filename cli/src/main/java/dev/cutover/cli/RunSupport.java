@@ -65,7 +65,7 @@ final class RunSupport {
                 .ticket(ticket).environment(rbo.environmentLabel()).environmentVariables(global.environment())
                 .environmentFile(p.env() == null ? null : p.env().file())
                 .windows(rbo.policy.windows(p.env())).overrideWindow(rbo.policy.overrideReason())
-                .approver(rbo.policy.approver(operator, out)).approverKeys(approverKeys).build();
+                .approver(rbo.policy.approver(operator, out)).approverKeys(approverKeys).fleet(p.fleet()).build();
         RunListener console = new Console(global.json() ? err : out, global.color());
         Abort abort = new Abort();
         Interrupts previous = installInterruptHandler(abort, err);

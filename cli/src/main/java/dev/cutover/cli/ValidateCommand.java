@@ -35,11 +35,14 @@ final class ValidateCommand implements Callable<Integer> {
             }
             if (global.json()) {
                 JsonSummary.print(spec.commandLine().getOut(), new ValidationJson.Valid(p.runbook().name(),
-                        p.runbook().sha256(), p.runbook().allSteps().size(), lints.allowedJson()));
+                        p.runbook().sha256(), p.runbook().allSteps().size(), lints.allowedJson(),
+                        p.runbook().hasFleet() ? FleetRendering.batchesJson(p.runbook(), p.fleet()) : null));
             } else {
                 spec.commandLine().getOut().println(runbook.runbook + ": valid (" + p.runbook().name() + ", "
                         + p.runbook().preflight().size() + " preflight, " + p.runbook().steps().size() + " steps, "
-                        + p.runbook().validate().size() + " validate, " + p.runbook().rollback().size() + " rollback)");
+                        + p.runbook().validate().size() + " validate, " + p.runbook().rollback().size() + " rollback"
+                        + (p.runbook().hasFleet() ? ", " + p.runbook().blocks().size() + " hosts block(s)" : "") + ")");
+                FleetRendering.printBatches(spec.commandLine().getOut(), p.runbook(), p.fleet());
             }
             return 0;
         } catch (InvalidRunbookException e) {

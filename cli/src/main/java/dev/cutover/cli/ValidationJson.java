@@ -5,6 +5,7 @@ import dev.cutover.runbook.Problem;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What {@code validate --output json} prints, and {@code run}, {@code plan} and {@code rehearse} when a runbook
@@ -21,9 +22,11 @@ final class ValidationJson {
      * @param steps        how many steps in all sections
      * @param allowedLints lints found but accepted with {@code --allow}
      */
-    record Valid(boolean valid, String runbook, String sha256, int steps, List<LintJson> allowedLints) {
-        Valid(String runbook, String sha256, int steps, List<LintJson> allowedLints) {
-            this(true, runbook, sha256, steps, allowedLints);
+    record Valid(boolean valid, String runbook, String sha256, int steps, List<LintJson> allowedLints,
+                 @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+                 List<Map<String, Object>> hosts) {
+        Valid(String runbook, String sha256, int steps, List<LintJson> allowedLints, List<Map<String, Object>> hosts) {
+            this(true, runbook, sha256, steps, allowedLints, hosts);
         }
     }
 

@@ -181,6 +181,6 @@ public final class Rehearsal {
     static RunOptions options(RunOptions base, boolean dryRun, String failAfter) {
         return new RunOptions(base.stateDirectory(), dryRun, base.operator(), base.ticket(), base.environment(),
                 base.environmentVariables(), true, failAfter, base.windows(), base.overrideWindowReason(),
-                base.approver(), base.approverKeys(), base.environmentFile());
+                base.approver(), base.approverKeys(), base.environmentFile(), base.fleet());
     }
 }
