@@ -1,5 +1,7 @@
 package dev.cutover.journal;
 
+import dev.cutover.spi.AtomicFiles;
+
 import dev.cutover.secrets.Masker;
 
 import java.io.Closeable;
@@ -66,7 +68,7 @@ public final class Journal implements Closeable {
         Path file = runDirectory.resolve(FILE_NAME);
         FileChannel ch = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND), PrivateFiles.file());
-        fsyncDirectory(runDirectory);
+        AtomicFiles.fsyncDirectory(runDirectory);
         return new Journal(file, ch, runId, operator, masker, Clock.systemUTC(), List.of());
     }
 
@@ -244,11 +246,4 @@ public final class Journal implements Closeable {
         }
     }
 
-    static void fsyncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException ignored) {
-            // some file systems cannot open directories; the file's own fsync still holds
-        }
-    }
 }
