@@ -7,6 +7,7 @@ import dev.cutover.runbook.Runbook;
 import dev.cutover.runbook.StepDef;
 import dev.cutover.spi.Secret;
 import dev.cutover.spi.StepType;
+import dev.cutover.spi.Values;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -125,16 +126,7 @@ final class LintScope {
 
     /** A raw input's value as a boolean, when it is a literal or a known param; empty otherwise. */
     Optional<Boolean> bool(Object raw) {
-        if (raw instanceof Boolean b) {
-            return Optional.of(b);
-        }
-        if (raw instanceof String s) {
-            String v = resolve(s).trim();
-            if (v.equals("true") || v.equals("false")) {
-                return Optional.of(Boolean.parseBoolean(v));
-            }
-        }
-        return Optional.empty();
+        return Values.parseBoolean(raw instanceof String s ? resolve(s) : raw);
     }
 
     /** Every string inside a raw value (maps and lists walked), params resolved. */

@@ -6,6 +6,7 @@ import dev.cutover.spi.Durations;
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
 import dev.cutover.spi.StepType;
+import dev.cutover.spi.Values;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -218,9 +219,8 @@ final class RunbookChecker {
             return;
         }
         String problem = switch (spec.type()) {
-            case INT -> value instanceof Long || value instanceof String s && s.matches("-?\\d+")
-                    || hasRef(value) ? null : "must be an integer";
-            case BOOL -> value instanceof Boolean || hasRef(value) ? null : "must be true or false";
+            case INT -> Values.isLong(value) || hasRef(value) ? null : "must be an integer";
+            case BOOL -> Values.parseBoolean(value).isPresent() || hasRef(value) ? null : boolProblem(value);
             case LIST -> value instanceof List ? null : "must be a list, e.g. [a, b]";
             case MAP -> value instanceof Map ? null : "must be a mapping of keys to values";
             case DURATION -> value instanceof String s && (Durations.isValid(s) || hasRef(s)) ? null
@@ -231,6 +231,15 @@ final class RunbookChecker {
         };
         if (problem != null) {
             problems.add(new Problem(at, step, "input '" + spec.name() + "' " + problem, spec.description()));
+        }
+    }
+
+    private static String boolProblem(Object value) {
+        try {
+            Values.toBoolean(value);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return "must be true or false: " + e.getMessage();
         }
     }
 
