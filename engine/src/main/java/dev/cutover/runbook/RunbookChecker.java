@@ -159,7 +159,7 @@ final class RunbookChecker {
     }
 
     private void checkDuration(JsonNode n, String ptr, String step) {
-        if (n.isTextual() && n.asText().matches("([0-9]+(ms|s|m|h|d))+") && !Durations.isValid(n.asText())) {
+        if (n.isTextual() && Durations.hasSyntax(n.asText()) && !Durations.isValid(n.asText())) {
             problems.add(new Problem(tree.at(ptr), step, "'" + n.asText() + "' is too long a duration",
                     "write at most a few days, e.g. 45m or 2h"));
         }
