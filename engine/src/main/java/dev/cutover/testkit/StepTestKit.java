@@ -138,7 +138,7 @@ public final class StepTestKit {
     private StepHarness.Result resultOf(StepRecording applied) {
         Map<String, Object> inputs = last != null && last.intent().equals(applied.intent()) ? last.inputs() : with;
         return new StepHarness.Result(applied.succeeded(), applied.outputs(), applied.error(), applied.intent(),
-                StepHarness.withDefaults(type, inputs));
+                Inputs.withDefaults(type.inputs(), inputs));
     }
 
     private List<JournalEvent> events(int from) {

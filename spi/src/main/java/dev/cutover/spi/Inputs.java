@@ -28,6 +28,21 @@ public final class Inputs {
         this.baseDirectory = baseDirectory;
     }
 
+    /**
+     * A step's inputs with the declared defaults filled in where a value is missing: the one place defaults
+     * apply (runs, undos, probes, polls and the test kit).
+     */
+    public static Map<String, Object> withDefaults(List<InputSpec> specs, Map<String, Object> resolved) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (InputSpec spec : specs) {
+            if (spec.defaultValue() != null) {
+                out.put(spec.name(), spec.defaultValue());
+            }
+        }
+        out.putAll(resolved);
+        return out;
+    }
+
     /** All values, secrets as {@link Secret}. */
     public Map<String, Object> asMap() {
         return values;
