@@ -2,11 +2,9 @@ package dev.cutover.runbook;
 
 import dev.cutover.plugin.StepTypeRegistry;
 import dev.cutover.secrets.Masker;
-import dev.cutover.spi.Check;
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
-import dev.cutover.spi.StepContext;
-import dev.cutover.spi.StepResult;
+import dev.cutover.testing.FakeStepTypes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,24 +25,8 @@ class ValuePolicyTest {
     @TempDir
     Path dir;
 
-    private static final class Read implements Check {
-        @Override
-        public String id() {
-            return "t.read";
-        }
-
-        @Override
-        public List<InputSpec> inputs() {
-            return List.of(InputSpec.optional("strict", InputType.BOOL, "false", "a flag"));
-        }
-
-        @Override
-        public StepResult check(StepContext context) {
-            return StepResult.done(Map.of());
-        }
-    }
-
-    private static final StepTypeRegistry REGISTRY = new StepTypeRegistry(List.of(new Read()));
+    private static final StepTypeRegistry REGISTRY = new StepTypeRegistry(List.of(FakeStepTypes.check("t.read",
+            List.of(InputSpec.optional("strict", InputType.BOOL, "false", "a flag")), Set.of())));
     private static final String PARAMS = """
             apiVersion: cutover/v1
             name: t

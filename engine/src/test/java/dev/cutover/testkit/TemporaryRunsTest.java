@@ -1,16 +1,13 @@
 package dev.cutover.testkit;
 
-import dev.cutover.spi.Check;
-import dev.cutover.spi.InputSpec;
-import dev.cutover.spi.StepContext;
-import dev.cutover.spi.StepResult;
+import dev.cutover.testing.FakeStepTypes;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,28 +17,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TemporaryRunsTest {
     private static final Path TMP = Path.of(System.getProperty("java.io.tmpdir"));
 
-    /** A check that does nothing, for the child JVMs. */
-    static final class Nothing implements Check {
-        @Override
-        public String id() {
-            return "t.nothing";
-        }
-
-        @Override
-        public List<InputSpec> inputs() {
-            return List.of();
-        }
-
-        @Override
-        public StepResult check(StepContext context) {
-            return StepResult.done(Map.of("dir", context.runDirectory().toString()));
-        }
-    }
-
     /** Runs one step through the kit, prints the kit's parent directory, then exits or is "killed" (halt: no hooks). */
     public static void main(String[] args) throws Exception {
-        StepRecording r = StepTestKit.of(new Nothing()).apply();
-        System.out.println(Path.of(String.valueOf(r.outputs().get("dir"))).getParent());
+        StepRecording r = StepTestKit.of(FakeStepTypes.check("t.nothing", List.of(), Set.of())).apply();
+        System.out.println(r.journal().toAbsolutePath().getParent().getParent());
         System.out.flush();
         if (args[0].equals("halt")) {
             Runtime.getRuntime().halt(0);
