@@ -1,33 +1,28 @@
 package dev.cutover.cli;
 
+import dev.cutover.spi.CertificateFileException;
+import dev.cutover.spi.Certificates;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.MessageDigest;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads the certificates of a store or bundle with the JDK alone: JKS, JCEKS and PKCS12 stores, PEM
- * files with any number of certificates (text between the blocks is skipped), DER and PKCS#7. The
+ * Reads the certificates of a store or bundle: JKS, JCEKS and PKCS12 stores with the JDK's KeyStore, PEM
+ * files with any number of certificates, DER and PKCS#7 with the one reader, {@link Certificates}. The
  * type is worked out from the content, never from the file name.
  */
 final class CertificateFiles {
-    private static final Pattern PEM = Pattern.compile(
-            "-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\\s]+?)-----END CERTIFICATE-----");
     private static final Pattern CN = Pattern.compile("(?:^|,)\\s*CN=((?:\\\\.|[^,\\\\])+)");
 
     /**
@@ -73,9 +68,8 @@ final class CertificateFiles {
         if (bytes.length == 0) {
             throw new UnreadableException(file + " is empty");
         }
-        String text = new String(bytes, StandardCharsets.ISO_8859_1);
-        if (text.contains("-----BEGIN ")) {
-            return pem(file, text);
+        if (Certificates.isPem(bytes)) {
+            return bundle(file, bytes);
         }
         int magic = bytes.length >= 4 ? ((bytes[0] & 0xff) << 24) | ((bytes[1] & 0xff) << 16)
                 | ((bytes[2] & 0xff) << 8) | (bytes[3] & 0xff) : 0;
@@ -85,54 +79,24 @@ final class CertificateFiles {
         if (magic == 0xCECECECE) {
             return store(file, bytes, "JCEKS", password);
         }
-        List<Cert> der = derOrPkcs7(file, bytes);
-        return der.isEmpty() ? store(file, bytes, "PKCS12", password) : der;
-    }
-
-    /** The certificates of a DER or PKCS#7 file; empty when it is neither. */
-    private static List<Cert> derOrPkcs7(Path file, byte[] bytes) {
         try {
-            return certificates(file, CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(bytes)));
-        } catch (GeneralSecurityException | UnreadableException | RuntimeException notDerOrPkcs7) {
-            return List.of();
+            return bundle(file, bytes);
+        } catch (UnreadableException notDerOrPkcs7) {
+            return store(file, bytes, "PKCS12", password);
         }
     }
 
-    private static List<Cert> pem(Path file, String text) throws UnreadableException {
+    /** The certificates of a PEM, DER or PKCS#7 file, read by the one reader ({@link Certificates}). */
+    private static List<Cert> bundle(Path file, byte[] bytes) throws UnreadableException {
+        List<X509Certificate> certs;
+        try {
+            certs = Certificates.parse(bytes, file.toString());
+        } catch (CertificateFileException e) {
+            throw new UnreadableException(e.getMessage());
+        }
         List<Cert> out = new ArrayList<>();
-        Matcher m = PEM.matcher(text);
-        int n = 0;
-        while (m.find()) {
-            n++;
-            try {
-                byte[] der = Base64.getMimeDecoder().decode(m.group(1));
-                X509Certificate c = (X509Certificate) CertificateFactory.getInstance("X.509")
-                        .generateCertificate(new ByteArrayInputStream(der));
-                out.add(cert(file + " #" + n, cn(c).toLowerCase(Locale.ROOT), c));
-            } catch (GeneralSecurityException | IllegalArgumentException e) {
-                throw new UnreadableException("certificate #" + n + " in " + file + " cannot be parsed: "
-                        + e.getMessage());
-            }
-        }
-        if (out.isEmpty()) {
-            throw new UnreadableException(file + " is PEM but holds no CERTIFICATE block");
-        }
-        return out;
-    }
-
-    private static List<Cert> certificates(Path file, java.util.Collection<? extends Certificate> certs)
-            throws UnreadableException {
-        List<Cert> out = new ArrayList<>();
-        int n = 0;
-        for (Certificate c : certs) {
-            n++;
-            if (c instanceof X509Certificate x) {
-                out.add(cert(file + " #" + n, cn(x).toLowerCase(Locale.ROOT), x));
-            }
-        }
-        if (out.isEmpty()) {
-            throw new UnreadableException(file + " holds no X.509 certificate");
+        for (X509Certificate c : certs) {
+            out.add(cert(file + " #" + (out.size() + 1), cn(c).toLowerCase(Locale.ROOT), c));
         }
         return out;
     }
@@ -179,11 +143,6 @@ final class CertificateFiles {
     }
 
     static String sha256(X509Certificate c) {
-        try {
-            return HexFormat.ofDelimiter(":").withUpperCase().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(c.getEncoded()));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return Certificates.fingerprint(c);
     }
 }

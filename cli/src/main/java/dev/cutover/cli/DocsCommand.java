@@ -1,11 +1,12 @@
 package dev.cutover.cli;
 
+import dev.cutover.journal.PrivateFiles;
 import dev.cutover.plugin.StepTypeRegistry;
-import dev.cutover.report.AtomicFiles;
 import dev.cutover.report.RunbookDocs;
 import dev.cutover.runbook.InvalidRunbookException;
 import dev.cutover.runbook.Runbook;
 import dev.cutover.runbook.RunbookLoader;
+import dev.cutover.spi.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -59,7 +60,8 @@ final class DocsCommand implements Callable<Integer> {
             return 0;
         }
         try {
-            AtomicFiles.writeString(out, text);
+            PrivateFiles.createDirectories(out.toAbsolutePath().getParent());
+            AtomicFiles.writeString(out, text, AtomicFiles.OWNER_ONLY);
         } catch (IOException e) {
             throw new ExitException.InvalidInput("cutover: cannot write " + out + ": " + dev.cutover.spi.ErrorText.of(e));
         }

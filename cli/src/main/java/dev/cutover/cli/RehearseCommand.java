@@ -10,6 +10,7 @@ import dev.cutover.run.Engine;
 import dev.cutover.run.RunOptions;
 import dev.cutover.runbook.InvalidRunbookException;
 import dev.cutover.runbook.ParamResolver;
+import dev.cutover.spi.Values;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -185,6 +186,10 @@ final class RehearseCommand implements Callable<Integer> {
             return false;
         }
         Object v = env.metadata().get("production");
-        return Boolean.TRUE.equals(v) || v instanceof String s && s.trim().equalsIgnoreCase("true");
+        try {
+            return v != null && Values.toBoolean(v);
+        } catch (IllegalArgumentException e) {
+            throw new ExitException.InvalidInput("cutover rehearse: " + env.file() + ": production: " + e.getMessage());
+        }
     }
 }

@@ -1,8 +1,9 @@
 package dev.cutover.cli;
 
-import dev.cutover.report.AtomicFiles;
+import dev.cutover.journal.PrivateFiles;
 import dev.cutover.report.ReportFormat;
 import dev.cutover.report.RunReport;
+import dev.cutover.spi.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -86,7 +87,8 @@ final class ReportCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
         } else {
             try {
-                AtomicFiles.writeString(out, text);
+                PrivateFiles.createDirectories(out.toAbsolutePath().getParent());
+                AtomicFiles.writeString(out, text, AtomicFiles.OWNER_ONLY);
             } catch (IOException e) {
                 throw new ExitException.InvalidInput("cutover: cannot write " + out + ": " + dev.cutover.spi.ErrorText.of(e));
             }

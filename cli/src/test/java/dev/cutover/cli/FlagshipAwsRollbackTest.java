@@ -3,6 +3,7 @@ package dev.cutover.cli;
 import com.sun.net.httpserver.HttpServer;
 import dev.cutover.journal.JournalEvent;
 import dev.cutover.journal.JournalReader;
+import dev.cutover.spi.Certificates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,10 +15,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -88,10 +85,7 @@ class FlagshipAwsRollbackTest {
     }
 
     private static String sha256(Path pem) throws Exception {
-        try (InputStream in = Files.newInputStream(pem)) {
-            X509Certificate c = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(c.getEncoded()));
-        }
+        return Certificates.fingerprint(Certificates.read(pem).get(0));
     }
 
     @Test

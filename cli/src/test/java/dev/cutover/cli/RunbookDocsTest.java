@@ -1,11 +1,12 @@
 package dev.cutover.cli;
 
-import dev.cutover.report.AtomicFiles;
+import dev.cutover.spi.AtomicFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -47,7 +48,7 @@ class RunbookDocsTest {
             Path doc = ROOT.resolve("docs/runbooks").resolve(name + ".md");
             String fresh = DocsCommand.render(ROOT.resolve(source), source, false);
             if (!Files.isRegularFile(doc) || !Files.readString(doc).equals(fresh)) {
-                AtomicFiles.writeString(doc, fresh);
+                AtomicFiles.writeString(doc, fresh, PosixFilePermissions.fromString("rw-r--r--"));
                 stale.add(ROOT.relativize(doc).toString());
             }
         }

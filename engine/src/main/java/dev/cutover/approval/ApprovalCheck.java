@@ -6,11 +6,10 @@ import dev.cutover.journal.JournalEvent;
 import dev.cutover.journal.PrivateFiles;
 import dev.cutover.journal.SealPublicKey;
 
+import dev.cutover.spi.AtomicFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,13 +58,7 @@ public final class ApprovalCheck {
     /** Writes the approval file atomically, 0600, in a 0700 directory. */
     public static Path write(Path file, SignedApproval a) throws IOException {
         PrivateFiles.createDirectories(file.toAbsolutePath().getParent());
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".approval", ".tmp", PrivateFiles.file());
-        try {
-            Files.writeString(tmp, Canonical.encode(a.fields()) + "\n", StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.writeString(file, Canonical.encode(a.fields()) + "\n", AtomicFiles.OWNER_ONLY);
         return file;
     }
 

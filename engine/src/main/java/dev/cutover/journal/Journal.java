@@ -1,5 +1,7 @@
 package dev.cutover.journal;
 
+import dev.cutover.spi.AtomicFiles;
+
 import dev.cutover.secrets.Masker;
 import dev.cutover.state.JournalMirror;
 import dev.cutover.state.StateStores;
@@ -74,7 +76,7 @@ public final class Journal implements Closeable {
         Path file = runDirectory.resolve(FILE_NAME);
         FileChannel ch = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND), PrivateFiles.file());
-        fsyncDirectory(runDirectory);
+        AtomicFiles.fsyncDirectory(runDirectory);
         Journal j = new Journal(file, ch, runId, operator, masker, Clock.systemUTC(), List.of());
         try {
             j.mirror = openMirror(runId, List.of());
@@ -319,11 +321,4 @@ public final class Journal implements Closeable {
         }
     }
 
-    static void fsyncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException ignored) {
-            // some file systems cannot open directories; the file's own fsync still holds
-        }
-    }
 }

@@ -1,5 +1,7 @@
 package dev.cutover.journal;
 
+import dev.cutover.spi.AtomicFiles;
+
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -20,19 +22,12 @@ import org.bouncycastle.util.io.pem.PemWriter;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.util.Set;
 
 /**
  * Ed25519 key pairs for sealing journals: generation, PEM files (PKCS#8 private key, SubjectPublicKeyInfo
@@ -167,30 +162,8 @@ public final class SealKeys {
         return sw.toString();
     }
 
-    /** Writes via a temporary file created with its final permissions, fsync'd, then renamed into place. */
+    /** Writes a new key file by the {@link AtomicFiles} policy: 0600 for the private key, 0644 for the public one. */
     private static void writeAtomically(Path target, String text, boolean secret) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        boolean posix = Files.getFileStore(dir).supportsFileAttributeView("posix");
-        Set<PosixFilePermission> perms = PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--");
-        FileAttribute<?>[] attrs = posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(perms)}
-                : new FileAttribute<?>[0];
-        Path tmp = dir.resolve("." + target.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                attrs)) {
-            if (posix) {
-                Files.setPosixFilePermissions(tmp, perms); // the umask may have narrowed (never widened) the mode
-            }
-            ByteBuffer buf = ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII));
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            ch.force(true);
-        } catch (IOException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        Journal.fsyncDirectory(dir);
+        AtomicFiles.writeString(target, text, secret ? AtomicFiles.OWNER_ONLY : PosixFilePermissions.fromString("rw-r--r--"));
     }
 }

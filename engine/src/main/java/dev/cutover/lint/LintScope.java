@@ -7,6 +7,8 @@ import dev.cutover.runbook.Runbook;
 import dev.cutover.runbook.StepDef;
 import dev.cutover.spi.Secret;
 import dev.cutover.spi.StepType;
+import dev.cutover.spi.Traits;
+import dev.cutover.spi.Values;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -90,11 +92,7 @@ final class LintScope {
         Set<String> out = new LinkedHashSet<>();
         type(s.uses()).ifPresent(t -> {
             for (String trait : t.traits()) {
-                String v = trait;
-                for (Map.Entry<String, Object> w : s.with().entrySet()) {
-                    v = v.replace("{" + w.getKey() + "}", resolve(String.valueOf(w.getValue())));
-                }
-                out.add(v);
+                out.add(Traits.fill(trait, k -> s.with().containsKey(k) ? resolve(String.valueOf(s.with().get(k))) : null));
             }
         });
         out.addAll(s.traits());
@@ -111,30 +109,15 @@ final class LintScope {
 
     /** Replaces {@code ${params.x}} with its value where known, so that equal paths compare equal. */
     String resolve(String text) {
-        StringBuilder sb = new StringBuilder();
-        int at = 0;
-        for (Reference r : Reference.findAll(text)) {
-            sb.append(text, at, r.start());
+        return Reference.substitute(text, r -> {
             Object v = r.kind().equals("params") ? params.get(r.name()) : null;
-            sb.append(v == null || v instanceof Map || v instanceof List ? text.substring(r.start(), r.end())
-                    : String.valueOf(v));
-            at = r.end();
-        }
-        return sb.append(text.substring(at)).toString();
+            return v == null || v instanceof Map || v instanceof List ? null : String.valueOf(v);
+        });
     }
 
     /** A raw input's value as a boolean, when it is a literal or a known param; empty otherwise. */
     Optional<Boolean> bool(Object raw) {
-        if (raw instanceof Boolean b) {
-            return Optional.of(b);
-        }
-        if (raw instanceof String s) {
-            String v = resolve(s).trim();
-            if (v.equals("true") || v.equals("false")) {
-                return Optional.of(Boolean.parseBoolean(v));
-            }
-        }
-        return Optional.empty();
+        return Values.parseBoolean(raw instanceof String s ? resolve(s) : raw);
     }
 
     /** Every string inside a raw value (maps and lists walked), params resolved. */

@@ -2,6 +2,8 @@ package dev.cutover.report;
 
 import dev.cutover.journal.Canonical;
 import dev.cutover.journal.Journal;
+import dev.cutover.journal.PrivateFiles;
+import dev.cutover.spi.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -88,6 +90,7 @@ public final class RunExport {
         List<String> names = new ArrayList<>(files.keySet());
         files.put("SHA256SUMS", sums.toString().getBytes(StandardCharsets.UTF_8));
         long time = entryTime(report);
+        PrivateFiles.createDirectories(zip.toAbsolutePath().getParent());
         AtomicFiles.write(zip, out -> {
             try (ZipOutputStream z = new ZipOutputStream(out)) {
                 for (Map.Entry<String, byte[]> e : files.entrySet()) {
@@ -98,7 +101,7 @@ public final class RunExport {
                     z.closeEntry();
                 }
             }
-        });
+        }, AtomicFiles.OWNER_ONLY, AtomicFiles.ATOMIC_MOVE);
         return new Result(names, omitted);
     }
 

@@ -7,11 +7,11 @@ import dev.cutover.runbook.Runbook;
 import dev.cutover.runbook.Section;
 import dev.cutover.runbook.StepDef;
 import dev.cutover.spi.StepType;
+import dev.cutover.spi.Traits;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -181,10 +181,8 @@ public final class RunbookDocs {
         registry.find(s.uses()).ifPresent(t -> {
             for (String trait : t.traits().stream().sorted().toList()) {
                 if (trait.startsWith("restarts:") || trait.startsWith("stops:")) {
-                    String what = trait.substring(trait.indexOf(':') + 1);
-                    for (Map.Entry<String, Object> w : s.with().entrySet()) {
-                        what = what.replace("{" + w.getKey() + "}", String.valueOf(w.getValue()));
-                    }
+                    String what = Traits.fill(trait.substring(trait.indexOf(':') + 1),
+                            k -> s.with().containsKey(k) ? String.valueOf(s.with().get(k)) : null);
                     found.add(trait.substring(0, trait.indexOf(':')) + " `" + what + "`");
                 }
             }

@@ -79,26 +79,20 @@ final class Interpolator {
         if (Reference.isWhole(s)) {
             return value(refs.get(0));
         }
-        StringBuilder sb = new StringBuilder();
-        boolean secret = false;
-        int at = 0;
-        for (Reference r : refs) {
-            sb.append(Reference.unescape(s.substring(at, r.start())));
+        boolean[] secret = {false};
+        String text = Reference.substitute(s, r -> {
             Object v = value(r);
             if (v instanceof Secret sec) {
-                secret = true;
-                sb.append(sec.reveal());
-            } else {
-                sb.append(v);
+                secret[0] = true;
+                return sec.reveal();
             }
-            at = r.end();
+            return String.valueOf(v);
+        });
+        if (secret[0]) {
+            masker.register(text);
+            return new Secret(text);
         }
-        sb.append(Reference.unescape(s.substring(at)));
-        if (secret) {
-            masker.register(sb.toString());
-            return new Secret(sb.toString());
-        }
-        return sb.toString();
+        return text;
     }
 
     private Object value(Reference r) throws StepFailedException {

@@ -1,5 +1,7 @@
 package dev.cutover.run;
 
+import dev.cutover.spi.AtomicFiles;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -147,7 +149,7 @@ final class LockFiles {
         } finally {
             Files.deleteIfExists(tmp);
         }
-        fsyncDirectory(target.getParent());
+        AtomicFiles.fsyncDirectory(target.getParent());
     }
 
     /** Appends one line with a single write and fsyncs it. */
@@ -155,14 +157,6 @@ final class LockFiles {
         try (FileChannel ch = openShared(file, true)) {
             ch.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
             ch.force(true);
-        }
-    }
-
-    static void fsyncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | RuntimeException e) {
-            // not every file system lets a directory be opened; the rename itself is still atomic
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.cutover.run;
 
+import dev.cutover.spi.AtomicFiles;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.journal.Journal;
 import dev.cutover.journal.JournalReader;
@@ -256,7 +258,7 @@ public final class RunLock implements AutoCloseable {
                     rec.put("holder_run_finished", previous.get().runFinished().orElse(null));
                     LockFiles.appendLine(lockDir.resolve("unlocks.jsonl"), JSON.writeValueAsString(rec));
                     Files.deleteIfExists(dir.resolve(OWNER));
-                    LockFiles.fsyncDirectory(dir);
+                    AtomicFiles.fsyncDirectory(dir);
                 }
                 return previous;
             }
@@ -349,7 +351,7 @@ public final class RunLock implements AutoCloseable {
                 Optional<Holder> now = read(dir);
                 if (now.isPresent() && now.get().equals(me)) {
                     Files.deleteIfExists(dir.resolve(OWNER));
-                    LockFiles.fsyncDirectory(dir);
+                    AtomicFiles.fsyncDirectory(dir);
                 }
             } finally {
                 HELD_HERE.remove(dir, this);

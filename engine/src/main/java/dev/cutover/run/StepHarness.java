@@ -106,11 +106,6 @@ public final class StepHarness implements AutoCloseable {
         return in;
     }
 
-    /** The inputs with the type's defaults filled in. */
-    public static Map<String, Object> withDefaults(StepType type, Map<String, Object> inputs) {
-        return StepRunner.withDefaults(type, inputs);
-    }
-
     @Override
     public void close() throws IOException {
         runner.shutdown();

@@ -28,7 +28,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -577,14 +576,7 @@ final class StepRunner {
     }
 
     static Map<String, Object> withDefaults(StepType type, Map<String, Object> resolved) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (InputSpec spec : type.inputs()) {
-            if (spec.defaultValue() != null) {
-                out.put(spec.name(), spec.defaultValue());
-            }
-        }
-        out.putAll(resolved);
-        return out;
+        return Inputs.withDefaults(type.inputs(), resolved);
     }
 
     /** Work that may throw a step's checked exceptions. */

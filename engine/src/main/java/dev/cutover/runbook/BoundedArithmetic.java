@@ -1,5 +1,6 @@
 package dev.cutover.runbook;
 
+import dev.cutover.spi.Values;
 import org.apache.commons.jexl3.JexlArithmetic;
 
 import java.util.regex.Pattern;
@@ -25,6 +26,15 @@ final class BoundedArithmetic extends JexlArithmetic {
 
     static void endBudget() {
         DEADLINE.remove();
+    }
+
+    /**
+     * Text where a boolean is needed ({@code !}, {@code &&}, {@code ||}, {@code ?:}) is true or false by the one
+     * policy, {@link Values}: {@code 'no'} or {@code 'off'} is an error, never silently true.
+     */
+    @Override
+    public boolean toBoolean(Object val) {
+        return val instanceof CharSequence s ? Values.toBoolean(s) : super.toBoolean(val);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.cutover.runbook;
 
+import dev.cutover.spi.Values;
 import org.apache.commons.jexl3.JexlBuilder;
 import org.apache.commons.jexl3.JexlEngine;
 import org.apache.commons.jexl3.JexlException;
@@ -82,12 +83,17 @@ public final class Conditions {
         return max;
     }
 
-    /** Evaluates a condition; anything but {@code true} is false. */
+    /**
+     * Evaluates a condition. Its value is a boolean, or text that is one by the {@link Values} policy (a param
+     * or variable that reads {@code "true"}); other text ({@code "yes"}) is an error; anything else is false.
+     */
     public static boolean evaluate(String expression, Map<String, Object> variables) {
         BoundedArithmetic.startBudget();
         try {
             Object v = JEXL.createScript(expression).execute(new MapContext(new java.util.HashMap<>(variables)));
-            return Boolean.TRUE.equals(v);
+            return v instanceof CharSequence ? Values.toBoolean(v) : Boolean.TRUE.equals(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("condition '" + expression + "' failed: " + e.getMessage(), e);
         } catch (JexlException e) {
             Throwable c = e.getCause();
             while (c != null && !(c instanceof BoundedArithmetic.TooSlow)) {

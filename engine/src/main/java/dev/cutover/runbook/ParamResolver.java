@@ -9,6 +9,7 @@ import dev.cutover.spi.InputType;
 import dev.cutover.spi.Secret;
 import dev.cutover.spi.SecretSource;
 import dev.cutover.spi.StepFailedException;
+import dev.cutover.spi.Values;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -381,26 +382,8 @@ public final class ParamResolver {
 
     private static Object coerce(ParamSpec p, Object raw, Path base) {
         return switch (p.type()) {
-            case INT -> {
-                if (raw instanceof Number n) {
-                    yield n.longValue();
-                }
-                try {
-                    yield Long.parseLong(raw.toString().trim());
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("'" + raw + "' is not an integer");
-                }
-            }
-            case BOOL -> {
-                if (raw instanceof Boolean b) {
-                    yield b;
-                }
-                String s = raw.toString().trim();
-                if (s.equals("true") || s.equals("false")) {
-                    yield Boolean.parseBoolean(s);
-                }
-                throw new IllegalArgumentException("'" + raw + "' is not true or false");
-            }
+            case INT -> Values.toLong(raw);
+            case BOOL -> Values.toBoolean(raw);
             case PATH -> {
                 if (raw instanceof Map || raw instanceof List) {
                     throw new IllegalArgumentException("a path must be a single value");

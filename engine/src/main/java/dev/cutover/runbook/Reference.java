@@ -79,6 +79,29 @@ public record Reference(String kind, String name, List<String> path, String text
         }
     }
 
+    /** What a reference stands for, as text; null leaves the reference as written. */
+    @FunctionalInterface
+    public interface Lookup<E extends Exception> {
+        String text(Reference r) throws E;
+    }
+
+    /**
+     * The one {@code ${...}} interpolation: every reference in {@code s} replaced by what {@code lookup} gives
+     * (a reference it gives null for stays as written), {@code $${} escapes unescaped, in one pass, so a value
+     * that itself holds {@code ${...}} is never expanded again.
+     */
+    public static <E extends Exception> String substitute(String s, Lookup<E> lookup) throws E {
+        StringBuilder sb = new StringBuilder(s.length());
+        int at = 0;
+        for (Reference r : findAll(s)) {
+            sb.append(unescape(s.substring(at, r.start())));
+            String v = lookup.text(r);
+            sb.append(v != null ? v : s.substring(r.start(), r.end()));
+            at = r.end();
+        }
+        return sb.append(unescape(s.substring(at))).toString();
+    }
+
     /** Replaces {@code $${} escapes with {@code ${}. */
     public static String unescape(String s) {
         return s.replace("$${", "${");

@@ -6,6 +6,7 @@ import dev.cutover.spi.Durations;
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
 import dev.cutover.spi.StepType;
+import dev.cutover.spi.Values;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -178,7 +179,7 @@ final class RunbookChecker {
     }
 
     private void checkDuration(JsonNode n, String ptr, String step) {
-        if (n.isTextual() && n.asText().matches("([0-9]+(ms|s|m|h|d))+") && !Durations.isValid(n.asText())) {
+        if (n.isTextual() && Durations.hasSyntax(n.asText()) && !Durations.isValid(n.asText())) {
             problems.add(new Problem(tree.at(ptr), step, "'" + n.asText() + "' is too long a duration",
                     "write at most a few days, e.g. 45m or 2h"));
         }
@@ -238,9 +239,8 @@ final class RunbookChecker {
             return;
         }
         String problem = switch (spec.type()) {
-            case INT -> value instanceof Long || value instanceof String s && s.matches("-?\\d+")
-                    || hasRef(value) ? null : "must be an integer";
-            case BOOL -> value instanceof Boolean || hasRef(value) ? null : "must be true or false";
+            case INT -> Values.isLong(value) || hasRef(value) ? null : "must be an integer";
+            case BOOL -> Values.parseBoolean(value).isPresent() || hasRef(value) ? null : boolProblem(value);
             case LIST -> value instanceof List ? null : "must be a list, e.g. [a, b]";
             case MAP -> value instanceof Map ? null : "must be a mapping of keys to values";
             case DURATION -> value instanceof String s && (Durations.isValid(s) || hasRef(s)) ? null
@@ -272,6 +272,15 @@ final class RunbookChecker {
     /** Inputs that take a URL, by the name convention step types follow ({@code url}, {@code *_url}). */
     private static boolean isUrlInput(String name) {
         return name.equals("url") || name.endsWith("_url");
+    }
+
+    private static String boolProblem(Object value) {
+        try {
+            Values.toBoolean(value);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return "must be true or false: " + e.getMessage();
+        }
     }
 
     private static boolean hasRef(Object v) {

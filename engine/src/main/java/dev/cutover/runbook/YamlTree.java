@@ -25,7 +25,9 @@ import java.util.Map;
  * from (by JSON Pointer), so errors can name file:line:column. Duplicate keys are problems.
  */
 final class YamlTree {
-    private static final YAMLFactory YAML = YAMLFactory.builder().loaderOptions(loaderOptions()).build();
+    /** YAML 1.2 booleans: only true and false; yes, no, on, off stay text ({@link dev.cutover.spi.Values}). */
+    private static final YAMLFactory YAML = YAMLFactory.builder().loaderOptions(loaderOptions())
+            .enable(YAMLParser.Feature.PARSE_BOOLEAN_LIKE_WORDS_AS_STRINGS).build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     /** The longest line accepted, in characters. */
     static final int MAX_LINE = 64 * 1024;

@@ -145,7 +145,7 @@ public final class StepTestKit {
     private StepHarness.Result resultOf(StepRecording applied) {
         Map<String, Object> inputs = last != null && last.intent().equals(applied.intent()) ? last.inputs() : with;
         return new StepHarness.Result(applied.succeeded(), applied.outputs(), applied.error(), applied.intent(),
-                StepHarness.withDefaults(type, inputs));
+                Inputs.withDefaults(type.inputs(), inputs));
     }
 
     private List<JournalEvent> events(int from) {
@@ -157,8 +157,7 @@ public final class StepTestKit {
         if (harness == null) {
             try {
                 if (runDirectory == null) {
-                    runDirectory = Files.createTempDirectory("cutover-testkit-");
-                    TEMPORARY.add(runDirectory);
+                    runDirectory = Files.createTempDirectory(TemporaryRuns.parent(), "run-");
                 }
                 harness = new StepHarness(host == null ? type : OnHost.wrap(type, host), runDirectory, baseDirectory, masker, new RunListener() {
                     @Override
@@ -171,21 +170,5 @@ public final class StepTestKit {
             }
         }
         return harness;
-    }
-
-    /** Run directories the kit created itself, removed when the JVM ends. */
-    private static final List<Path> TEMPORARY = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> TEMPORARY.forEach(StepTestKit::deleteTree),
-                "cutover-testkit-cleanup"));
-    }
-
-    private static void deleteTree(Path dir) {
-        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | RuntimeException ignored) {
-            // best effort: a temporary directory left behind is harmless
-        }
     }
 }

@@ -162,7 +162,7 @@ public final class AtomicFiles {
     public static void fsyncDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
-        } catch (IOException e) {
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
             // some file systems cannot open a directory for sync; the rename itself is still atomic
         }
     }

@@ -11,8 +11,13 @@ import java.util.regex.Pattern;
  * @since 0.1
  */
 public final class Durations {
-    private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
-    private static final Pattern WHOLE = Pattern.compile("((\\d+)(ms|s|m|h|d))+");
+    /**
+     * The syntax of a duration as a regular expression, the one copy: the runbook JSON Schema's
+     * {@code $defs/duration} pattern is {@code ^SYNTAX$} (a test holds them equal).
+     */
+    public static final String SYNTAX = "([0-9]+(ms|s|m|h|d))+";
+    private static final Pattern PART = Pattern.compile("([0-9]+)(ms|s|m|h|d)");
+    private static final Pattern WHOLE = Pattern.compile(SYNTAX);
 
     private Durations() {
     }
@@ -43,9 +48,14 @@ public final class Durations {
         return d;
     }
 
+    /** Whether {@code text} is written as a duration (it may still be too long to {@link #parse}). */
+    public static boolean hasSyntax(String text) {
+        return text != null && WHOLE.matcher(text.trim()).matches();
+    }
+
     /** Whether {@code text} parses. */
     public static boolean isValid(String text) {
-        if (text == null || !WHOLE.matcher(text.trim()).matches()) {
+        if (!hasSyntax(text)) {
             return false;
         }
         try {

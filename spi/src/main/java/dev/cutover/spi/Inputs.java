@@ -28,6 +28,21 @@ public final class Inputs {
         this.baseDirectory = baseDirectory;
     }
 
+    /**
+     * A step's inputs with the declared defaults filled in where a value is missing: the one place defaults
+     * apply (runs, undos, probes, polls and the test kit).
+     */
+    public static Map<String, Object> withDefaults(List<InputSpec> specs, Map<String, Object> resolved) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (InputSpec spec : specs) {
+            if (spec.defaultValue() != null) {
+                out.put(spec.name(), spec.defaultValue());
+            }
+        }
+        out.putAll(resolved);
+        return out;
+    }
+
     /** All values, secrets as {@link Secret}. */
     public Map<String, Object> asMap() {
         return values;
@@ -57,31 +72,24 @@ public final class Inputs {
         return has(name) ? Optional.of(string(name)) : Optional.empty();
     }
 
+    /** An integer: a whole number, bare or quoted ({@link Values#toLong}). */
     public long integer(String name) throws StepFailedException {
         Object v = require(name);
-        if (v instanceof Number n) {
-            return n.longValue();
-        }
         try {
-            return Long.parseLong(v.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new StepFailedException("input '" + name + "' must be an integer, got '" + v + "'");
+            return Values.toLong(v);
+        } catch (IllegalArgumentException e) {
+            throw new StepFailedException("input '" + name + "' must be an integer: " + e.getMessage());
         }
     }
 
+    /** A boolean: true or false only, bare or quoted, any case ({@link Values}: yes/no/on/off are refused). */
     public boolean bool(String name) throws StepFailedException {
         Object v = require(name);
-        if (v instanceof Boolean b) {
-            return b;
+        try {
+            return Values.toBoolean(v);
+        } catch (IllegalArgumentException e) {
+            throw new StepFailedException("input '" + name + "': " + e.getMessage());
         }
-        String s = v.toString().trim().toLowerCase(java.util.Locale.ROOT);
-        if (s.equals("true") || s.equals("yes")) {
-            return true;
-        }
-        if (s.equals("false") || s.equals("no")) {
-            return false;
-        }
-        throw new StepFailedException("input '" + name + "' must be true or false, got '" + v + "'");
     }
 
     public boolean bool(String name, boolean fallback) throws StepFailedException {

@@ -27,4 +27,28 @@ public final class Traits {
 
     private Traits() {
     }
+
+    /**
+     * Fills a trait's {@code {name}} placeholders from a step's inputs, in one pass: a value that itself holds
+     * {@code {other}} is not filled again, and a placeholder with no value stays as written. The one
+     * placeholder filler (the lints and the generated runbook docs both use it).
+     *
+     * @param input the text of the step's input of that name, or null when it has none
+     */
+    public static String fill(String trait, java.util.function.Function<String, String> input) {
+        StringBuilder out = new StringBuilder(trait.length());
+        int at = 0;
+        while (at < trait.length()) {
+            int open = trait.indexOf('{', at);
+            int close = open < 0 ? -1 : trait.indexOf('}', open + 1);
+            if (close < 0) {
+                break;
+            }
+            String name = trait.substring(open + 1, close);
+            String value = name.isEmpty() ? null : input.apply(name);
+            out.append(trait, at, open).append(value != null ? value : trait.substring(open, close + 1));
+            at = close + 1;
+        }
+        return out.append(trait.substring(at)).toString();
+    }
 }

@@ -88,9 +88,13 @@ final class DemoFiles {
         return sha256(Files.readAllBytes(file));
     }
 
+    /** A certificate's SHA-256 fingerprint as keytool prints it (and every cutover step): {@code AB:CD:...}. */
     static String fingerprint(X509Certificate c) {
         try {
-            return sha256(c.getEncoded());
+            return HexFormat.ofDelimiter(":").withUpperCase().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(c.getEncoded()));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         } catch (CertificateEncodingException e) {
             throw new IllegalStateException("cannot encode " + c.getSubjectX500Principal(), e);
         }

@@ -11,6 +11,7 @@ import dev.cutover.spi.StepFailedException;
 import dev.cutover.spi.StepResult;
 import dev.cutover.spi.Check;
 import dev.cutover.spi.Change;
+import dev.cutover.spi.Values;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.InstanceInformation;
@@ -94,8 +95,7 @@ public final class SsmRunCommandStep implements Check, Change {
     @Override
     public boolean readOnly(Map<String, Object> rawWith) {
         Object r = rawWith == null ? null : rawWith.get("readonly");
-        return r != null && (Boolean.TRUE.equals(r) || "true".equalsIgnoreCase(r.toString().trim())
-                || "yes".equalsIgnoreCase(r.toString().trim()));
+        return Values.parseBoolean(r).orElse(false);
     }
 
     @Override

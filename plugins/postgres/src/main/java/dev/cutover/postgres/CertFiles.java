@@ -1,5 +1,8 @@
 package dev.cutover.postgres;
 
+import dev.cutover.spi.AtomicFiles;
+import dev.cutover.spi.CertificateFileException;
+import dev.cutover.spi.Certificates;
 import dev.cutover.spi.StepFailedException;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
@@ -9,27 +12,22 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import javax.security.auth.x500.X500Principal;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateEncodingException;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.util.HexFormat;
 
-/** Reads PEM certificate and key files, fingerprints them, and checks that a key belongs to a certificate. */
+/**
+ * The postgres steps' view of certificate and key files: certificates through {@link Certificates} (one reader,
+ * one fingerprint format), PEM private keys, and whether a key belongs to a certificate.
+ */
 final class CertFiles {
 
     /** A server certificate as the operator needs to see it. */
@@ -40,31 +38,24 @@ final class CertFiles {
     private CertFiles() {
     }
 
+    /** The first certificate of a PEM, DER or PKCS#7 file (a server's own comes before its chain). */
     static CertInfo readCert(Path file, String what) throws StepFailedException {
-        byte[] bytes = read(file, what);
-        try (InputStream in = new ByteArrayInputStream(bytes)) {
-            Certificate c = CertificateFactory.getInstance("X.509").generateCertificate(in);
-            if (!(c instanceof X509Certificate x)) {
-                throw new StepFailedException(what + " " + file + " does not hold an X.509 certificate");
-            }
-            return info(x);
-        } catch (CertificateException | IOException e) {
-            throw new StepFailedException(what + " " + file + " is not a PEM certificate: " + e.getMessage());
+        try {
+            return info(Certificates.read(file).get(0));
+        } catch (CertificateFileException e) {
+            throw new StepFailedException(what + ": " + e.getMessage());
         }
     }
 
-    static CertInfo info(X509Certificate x) throws StepFailedException {
+    static CertInfo info(X509Certificate x) {
         return new CertInfo(x.getSubjectX500Principal().getName(X500Principal.RFC2253),
                 x.getIssuerX500Principal().getName(X500Principal.RFC2253), fingerprint(x),
                 x.getNotBefore().toInstant(), x.getNotAfter().toInstant(), x);
     }
 
-    static String fingerprint(X509Certificate x) throws StepFailedException {
-        try {
-            return sha256(x.getEncoded());
-        } catch (CertificateEncodingException e) {
-            throw new StepFailedException("cannot encode certificate " + x.getSubjectX500Principal() + ": " + e.getMessage());
-        }
+    /** The keytool form ({@link Certificates#fingerprint}), as every step prints certificate fingerprints. */
+    static String fingerprint(X509Certificate x) {
+        return Certificates.fingerprint(x);
     }
 
     /** Parses a PEM private key (PKCS#8 or traditional); the message never includes key material. */
@@ -118,12 +109,9 @@ final class CertFiles {
         return sha256(read(file, what));
     }
 
+    /** A file's checksum, lower-case hex as {@code sha256sum} prints it ({@link AtomicFiles#sha256(byte[])}). */
     static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return AtomicFiles.sha256(bytes);
     }
 
     static byte[] read(Path file, String what) throws StepFailedException {

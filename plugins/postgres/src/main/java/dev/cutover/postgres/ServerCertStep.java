@@ -1,5 +1,6 @@
 package dev.cutover.postgres;
 
+import dev.cutover.spi.AtomicFiles;
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
 import dev.cutover.spi.OutputSpec;
@@ -13,6 +14,7 @@ import dev.cutover.spi.StepResult;
 import dev.cutover.spi.Undoable;
 import dev.cutover.spi.Probeable;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -60,10 +62,10 @@ public final class ServerCertStep implements Undoable, Probeable {
         return List.of(
                 OutputSpec.string("new_issuer", "issuer of the certificate installed"),
                 OutputSpec.string("new_subject", "subject of the certificate installed"),
-                OutputSpec.string("new_sha256", "SHA-256 of the certificate installed"),
+                OutputSpec.string("new_sha256", "SHA-256 fingerprint of the certificate installed (keytool form, AB:CD:...)"),
                 OutputSpec.string("previous_issuer", "issuer of the certificate replaced"),
                 OutputSpec.string("previous_subject", "subject of the certificate replaced"),
-                OutputSpec.string("previous_sha256", "SHA-256 of the certificate replaced"),
+                OutputSpec.string("previous_sha256", "SHA-256 fingerprint of the certificate replaced (keytool form)"),
                 OutputSpec.string("backup_cert", "the backup of the replaced certificate file"));
     }
 
@@ -104,15 +106,15 @@ public final class ServerCertStep implements Undoable, Probeable {
         Path backups = in.optionalPath("backup_dir").orElse(context.runDirectory().resolve("backups").resolve(context.stepId()));
         Path backupCert = backups.resolve(certFile.getFileName() + ".bak");
         Path backupKey = backups.resolve(keyFile.getFileName() + ".bak");
-        AtomicFiles.backup(certFile, backupCert);
-        AtomicFiles.backup(keyFile, backupKey);
+        String certSum = backup(certFile, backupCert);
+        String keySum = backup(keyFile, backupKey);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("cert_file", certFile.toString());
         data.put("key_file", keyFile.toString());
         data.put("backup_cert", backupCert.toString());
         data.put("backup_key", backupKey.toString());
-        data.put("previous_cert_file_sha256", CertFiles.fileSha256(backupCert, "backup"));
-        data.put("previous_key_file_sha256", CertFiles.fileSha256(backupKey, "backup"));
+        data.put("previous_cert_file_sha256", certSum);
+        data.put("previous_key_file_sha256", keySum);
         data.put("previous_sha256", current.fingerprint());
         data.put("previous_issuer", current.issuer());
         data.put("previous_subject", current.subject());
@@ -137,8 +139,8 @@ public final class ServerCertStep implements Undoable, Probeable {
             if (intent.string("previous_sha256").equals(intent.string("new_sha256"))) {
                 return StepResult.unchanged("the server already uses this certificate", outputs);
             }
-            AtomicFiles.replace(keyFile, newKey, AtomicFiles.OWNER_ONLY);
-            AtomicFiles.replace(certFile, newCert, AtomicFiles.OWNER_ONLY);
+            replace(keyFile, newKey);
+            replace(certFile, newCert);
             try {
                 ServerReload.reload(c, context);
                 ServerReload.awaitPresented(target, intent.string("new_sha256"), in.duration("reload_timeout"));
@@ -191,12 +193,31 @@ public final class ServerCertStep implements Undoable, Probeable {
             throw new StepFailedException("the backups in " + backupCert.getParent()
                     + " no longer match the checksums journaled before the change; restore the server certificate by hand");
         }
-        AtomicFiles.replace(Path.of(intent.string("key_file")), key, AtomicFiles.OWNER_ONLY);
-        AtomicFiles.replace(Path.of(intent.string("cert_file")), cert, AtomicFiles.OWNER_ONLY);
+        replace(Path.of(intent.string("key_file")), key);
+        replace(Path.of(intent.string("cert_file")), cert);
         ServerReload.reload(c, context);
         PgConnections.Target target = PgConnections.target(context.inputs().string("jdbc_url"));
         Duration timeout = context.inputs().duration("reload_timeout");
         ServerReload.awaitPresented(target, intent.string("previous_sha256"), timeout);
+    }
+
+    /** Replaces a file by the {@link AtomicFiles} policy: a symlinked server.crt stays a link, owner and mode stay. */
+    private static void replace(Path file, byte[] bytes) throws StepFailedException {
+        try {
+            AtomicFiles.replace(file, bytes, AtomicFiles.OWNER_ONLY);
+        } catch (IOException e) {
+            throw new StepFailedException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A byte-exact backup with the file's mode; returns its SHA-256 (lower-case hex). */
+    private static String backup(Path file, Path copy) throws StepFailedException {
+        try {
+            return AtomicFiles.copy(file, copy);
+        } catch (IOException e) {
+            throw new StepFailedException("cannot back up " + file + " to " + copy + ": " + e.getMessage()
+                    + "; check the backup directory is writable", e);
+        }
     }
 
     private static Map<String, Object> outputs(Intent intent) {

@@ -1,6 +1,7 @@
 package dev.cutover.postgres;
 
 import dev.cutover.spi.StepContext;
+import dev.cutover.spi.Certificates;
 import dev.cutover.spi.StepFailedException;
 
 import java.security.cert.X509Certificate;
@@ -34,7 +35,7 @@ final class ServerReload {
         X509Certificate last;
         do {
             last = ServerTlsPeek.presented(target.host(), target.port(), 5000);
-            if (CertFiles.fingerprint(last).equals(fingerprint)) {
+            if (CertFiles.fingerprint(last).equals(Certificates.normalizeFingerprint(fingerprint))) {
                 return last;
             }
             Thread.sleep(100);

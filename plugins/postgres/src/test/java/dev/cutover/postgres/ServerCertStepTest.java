@@ -47,7 +47,10 @@ class ServerCertStepTest {
         bothPem = TestPki.writeCert(dir.resolve("both.pem"), oldCa.cert(), newCa.cert());
         Files.createDirectories(dir.resolve("conf"));
         TestPki.Issued server = TestPki.server(oldCa, "CN=localhost");
-        certFile = TestPki.writeCert(dir.resolve("conf/server.crt"), server.cert());
+        // server.crt is a symbolic link, as packaged PostgreSQL often has it: it must stay one
+        Path real = TestPki.writeCert(Files.createDirectories(dir.resolve("conf/certs")).resolve("server-2019.crt"),
+                server.cert());
+        certFile = Files.createSymbolicLink(dir.resolve("conf/server.crt"), Path.of("certs/server-2019.crt"));
         keyFile = TestPki.writeKey(dir.resolve("conf/server.key"), server.keys());
         TestPki.Issued next = TestPki.server(newCa, "CN=localhost");
         newCert = TestPki.writeCert(dir.resolve("new-server.crt"), next.cert());
@@ -82,6 +85,11 @@ class ServerCertStepTest {
         assertEquals("CN=Test Root CA G1", applied.output("new_issuer"));
         assertEquals("CN=Test Root CA 2019", applied.output("previous_issuer"));
         assertEquals(CertFiles.fingerprint(ServerTlsPeek.presented("localhost", pg.port(), 5000)), applied.output("new_sha256"));
+        assertEquals(keytoolSha256(newCert), applied.output("new_sha256"), "fingerprints print as keytool prints them");
+        assertEquals(keytoolSha256(dir.resolve("conf/certs/server-2019.crt")).length(),
+                applied.output("previous_sha256").toString().length());
+        assertTrue(Files.isSymbolicLink(certFile), "the symlinked server.crt must stay a link");
+        assertEquals(Files.readString(newCert), Files.readString(dir.resolve("conf/certs/server-2019.crt")));
         assertFalse(connects(oldCaPem), "a new connection trusting only the old CA must fail");
         assertTrue(connects(newCaPem));
         assertEquals(ProbeResult.DONE, kit.probe(applied));
@@ -91,6 +99,7 @@ class ServerCertStepTest {
 
         assertEquals(List.of("undo.started", "undo.succeeded"), undone.eventNames());
         assertEquals(before, CertFiles.fileSha256(certFile, "cert"));
+        assertTrue(Files.isSymbolicLink(certFile), "undo restores through the link too");
         assertTrue(connects(oldCaPem));
         assertEquals(ProbeResult.NOT_DONE, kit.probe(applied));
         String journal = Files.readString(applied.journal());
@@ -139,6 +148,15 @@ class ServerCertStepTest {
 
         assertTrue(plan.changes().get(0).contains("CN=Test Root CA 2019 -> CN=Test Root CA G1"), plan.changes().toString());
         assertEquals(before, CertFiles.fileSha256(certFile, "cert"));
+    }
+
+    /** The SHA-256 line of {@code keytool -printcert}, what an operator compares with. */
+    private static String keytoolSha256(Path cert) throws Exception {
+        Process p = new ProcessBuilder("keytool", "-printcert", "-file", cert.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        return out.lines().map(String::trim).filter(l -> l.startsWith("SHA256:")).findFirst().orElseThrow()
+                .substring("SHA256:".length()).trim();
     }
 
     private static boolean connects(Path rootCert) {

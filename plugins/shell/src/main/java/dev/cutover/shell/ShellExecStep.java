@@ -15,6 +15,7 @@ import dev.cutover.spi.StepFailedException;
 import dev.cutover.spi.StepResult;
 import dev.cutover.spi.Check;
 import dev.cutover.spi.Change;
+import dev.cutover.spi.Values;
 import org.apache.commons.exec.CommandLine;
 import org.apache.commons.exec.DefaultExecutor;
 import org.apache.commons.exec.ExecuteWatchdog;
@@ -107,7 +108,7 @@ public final class ShellExecStep implements Check, Change {
 
     @Override
     public boolean readOnly(Map<String, Object> rawWith) {
-        return Boolean.TRUE.equals(rawWith.get("readonly")) || "true".equals(rawWith.get("readonly"));
+        return Values.parseBoolean(rawWith.get("readonly")).orElse(false);
     }
 
     @Override

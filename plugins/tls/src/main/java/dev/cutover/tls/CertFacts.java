@@ -1,14 +1,12 @@
 package dev.cutover.tls;
 
+import dev.cutover.spi.Certificates;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.DSAPublicKey;
@@ -18,7 +16,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -56,27 +53,14 @@ final class CertFacts {
         return i.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
-    /** Upper-case, colon-separated SHA-256 of the DER encoding, as keytool and openssl print it. */
+    /** Upper-case, colon-separated SHA-256 of the DER encoding, as keytool and openssl print it ({@link Certificates}). */
     static String sha256(X509Certificate cert) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(cert.getEncoded());
-            return HexFormat.ofDelimiter(":").withUpperCase().formatHex(d);
-        } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
-            throw new IllegalStateException("cannot fingerprint certificate " + subject(cert), e);
-        }
+        return Certificates.fingerprint(cert);
     }
 
     /** A fingerprint as an operator may write it (any case, with or without colons), normalised. */
     static String normalizeFingerprint(String text) {
-        String hex = text.replace(":", "").replace(" ", "").trim().toUpperCase(Locale.ROOT);
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < hex.length(); i += 2) {
-            if (i > 0) {
-                b.append(':');
-            }
-            b.append(hex, i, Math.min(i + 2, hex.length()));
-        }
-        return b.toString();
+        return Certificates.normalizeFingerprint(text);
     }
 
     static boolean isCa(X509Certificate cert) {

@@ -1,33 +1,26 @@
 package dev.cutover.tls;
 
+import dev.cutover.spi.CertificateFileException;
+import dev.cutover.spi.Certificates;
 import dev.cutover.spi.StepFailedException;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
-import org.bouncycastle.asn1.cms.ContentInfo;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cms.CMSException;
-import org.bouncycastle.cms.CMSSignedData;
-import org.bouncycastle.openssl.PEMParser;
 
 import java.io.IOException;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
 
-/** Reads certificates from PEM (one or many, certificates or PKCS#7 blocks), DER and PKCS#7 files with Bouncy Castle. */
+/**
+ * Reads certificate files for the tls steps: tells keystores from certificate files, and leaves the certificates
+ * themselves to the one reader, {@link Certificates} (PEM, DER, PKCS#7; errors name the block).
+ */
 final class CertificateReader {
-    private static final JcaX509CertificateConverter CONVERTER = new JcaX509CertificateConverter();
-
     private CertificateReader() {
     }
 
@@ -53,71 +46,16 @@ final class CertificateReader {
         return parse(bytes, kind, file, input);
     }
 
+    /** The certificates of a PEM, DER or PKCS#7 file's bytes, read by the one reader ({@link Certificates}). */
     static List<X509Certificate> parse(byte[] bytes, StoreKind kind, Path file, String input) throws StepFailedException {
-        List<X509Certificate> certs = switch (kind) {
-            case PEM -> pem(bytes, file, input);
-            case DER -> List.of(der(bytes, file, input));
-            case PKCS7 -> pkcs7(bytes, file, input);
-            default -> throw new StepFailedException("input '" + input + "': " + file
+        if (kind != StoreKind.PEM && kind != StoreKind.DER && kind != StoreKind.PKCS7) {
+            throw new StepFailedException("input '" + input + "': " + file
                     + " is not a certificate file (PEM, DER or PKCS#7)");
-        };
-        if (certs.isEmpty()) {
-            throw new StepFailedException("input '" + input + "': " + file + " holds no certificates; "
-                    + "expected '-----BEGIN CERTIFICATE-----' blocks, DER or PKCS#7");
         }
-        return certs;
-    }
-
-    private static List<X509Certificate> pem(byte[] bytes, Path file, String input) throws StepFailedException {
-        List<X509Certificate> out = new ArrayList<>();
-        String text = new String(bytes, StandardCharsets.US_ASCII);
-        try (PEMParser parser = new PEMParser(new StringReader(text))) {
-            Object o;
-            while ((o = parser.readObject()) != null) {
-                if (o instanceof X509CertificateHolder h) {
-                    out.add(convert(h, file, input, out.size() + 1));
-                } else if (o instanceof ContentInfo ci) {
-                    out.addAll(signedData(new CMSSignedData(ci), file, input));
-                }
-            }
-        } catch (IOException | IllegalArgumentException | IllegalStateException | CMSException e) {
-            throw new StepFailedException("input '" + input + "': " + file + " is not valid PEM near certificate #"
-                    + (out.size() + 1) + ": " + e.getMessage() + "; check the file is not truncated or edited");
-        }
-        return out;
-    }
-
-    private static X509Certificate der(byte[] bytes, Path file, String input) throws StepFailedException {
         try {
-            return convert(new X509CertificateHolder(bytes), file, input, 1);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new StepFailedException("input '" + input + "': " + file + " is not a DER certificate: " + e.getMessage());
-        }
-    }
-
-    private static List<X509Certificate> pkcs7(byte[] bytes, Path file, String input) throws StepFailedException {
-        try {
-            return signedData(new CMSSignedData(bytes), file, input);
-        } catch (CMSException | IllegalArgumentException e) {
-            throw new StepFailedException("input '" + input + "': " + file + " is not a PKCS#7 certificate bundle: "
-                    + e.getMessage());
-        }
-    }
-
-    private static List<X509Certificate> signedData(CMSSignedData data, Path file, String input) throws StepFailedException {
-        List<X509Certificate> out = new ArrayList<>();
-        for (X509CertificateHolder h : data.getCertificates().getMatches(null)) {
-            out.add(convert(h, file, input, out.size() + 1));
-        }
-        return out;
-    }
-
-    private static X509Certificate convert(X509CertificateHolder h, Path file, String input, int n) throws StepFailedException {
-        try {
-            return CONVERTER.getCertificate(h);
-        } catch (CertificateException e) {
-            throw new StepFailedException("input '" + input + "': certificate #" + n + " in " + file
-                    + " cannot be read: " + e.getMessage());
+            return Certificates.parse(bytes, file.toString());
+        } catch (CertificateFileException e) {
+            throw new StepFailedException("input '" + input + "': " + e.getMessage());
         }
     }
 
