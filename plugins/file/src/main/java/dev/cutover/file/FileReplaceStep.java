@@ -31,7 +31,7 @@ import java.util.Set;
  */
 abstract class FileReplaceStep implements Undoable, Probeable {
 
-    /** The bytes the file should hold; {@code secret} when they came from a secret (never shown unmasked). */
+    /** The bytes the file should hold, and where they came from (for messages; never the bytes themselves). */
     record Desired(byte[] bytes, String from) {
     }
 
@@ -107,7 +107,7 @@ abstract class FileReplaceStep implements Undoable, Probeable {
         byte[] current = info.isPresent() ? FileState.read(host, path) : null;
         List<String> changes = new ArrayList<>();
         if (current == null || !Arrays.equals(current, desired.bytes())) {
-            changes.addAll(UnifiedDiff.of(path, current, desired.bytes()).stream().map(context::mask).toList());
+            changes.addAll(UnifiedDiff.of(path, current, desired.bytes(), context::mask).stream().map(context::mask).toList());
         }
         Set<PosixFilePermission> mode = mode(context.inputs());
         if (info.isPresent() && mode != null && !mode.equals(info.get().permissions())) {

@@ -10,6 +10,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** A unified diff of a file's old and new text (java-diff-utils), for {@code cutover plan}. */
 final class UnifiedDiff {
@@ -19,10 +20,15 @@ final class UnifiedDiff {
     private UnifiedDiff() {
     }
 
-    /** The diff lines (unmasked: the caller masks them); {@code before} null when the file does not exist. */
-    static List<String> of(String path, byte[] before, byte[] after) {
+    /**
+     * The diff lines; {@code before} null when the file does not exist. Each text is masked as a whole before it
+     * is split into lines, so a secret spanning lines (a PEM key) is masked too.
+     */
+    static List<String> of(String path, byte[] before, byte[] after, UnaryOperator<String> mask) {
         String oldText = before == null ? "" : text(before);
         String newText = text(after);
+        oldText = oldText == null ? null : mask.apply(oldText);
+        newText = newText == null ? null : mask.apply(newText);
         if (oldText == null || newText == null) {
             return List.of("~ binary content: " + (before == null ? "(new file)" : before.length + " bytes") + " -> "
                     + after.length + " bytes");
