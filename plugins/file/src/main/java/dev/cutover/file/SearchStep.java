@@ -44,6 +44,7 @@ abstract class SearchStep implements Check {
     public List<OutputSpec> outputs() {
         return List.of(
                 OutputSpec.string("path", "the file read"),
+                OutputSpec.string("sha256", "SHA-256 of the file read (a fact drift and rehearse compare)"),
                 OutputSpec.bool("found", "whether some line has it"),
                 OutputSpec.integer("count", "how many lines have it"),
                 OutputSpec.integer("line", "the number of the first line that has it (0: none)"));
@@ -70,7 +71,8 @@ abstract class SearchStep implements Check {
         String pattern = pattern(context);
         boolean present = context.inputs().bool("present");
         Predicate<String> test = matcher(pattern);
-        List<String> lines = new String(FileState.read(context.host(), path), StandardCharsets.UTF_8).lines().toList();
+        byte[] bytes = FileState.read(context.host(), path);
+        List<String> lines = new String(bytes, StandardCharsets.UTF_8).lines().toList();
         long count = 0;
         long first = 0;
         for (int i = 0; i < lines.size(); i++) {
@@ -81,6 +83,7 @@ abstract class SearchStep implements Check {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("path", path);
+        out.put("sha256", dev.cutover.spi.AtomicFiles.sha256(bytes));
         out.put("found", count > 0);
         out.put("count", count);
         out.put("line", first);

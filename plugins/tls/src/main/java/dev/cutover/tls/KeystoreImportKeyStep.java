@@ -34,7 +34,6 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -206,12 +205,9 @@ public final class KeystoreImportKeyStep implements Undoable, Probeable {
         }
     }
 
+    /** The SHA-256 fingerprint as tls.handshake and tls.store-inspect output it. */
     static String fingerprint(X509Certificate c) {
-        try {
-            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(c.getEncoded()));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return CertFacts.sha256(c);
     }
 
     @Override
