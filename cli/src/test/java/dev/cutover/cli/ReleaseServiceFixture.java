@@ -96,11 +96,11 @@ final class ReleaseServiceFixture implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         Optional<ProcessHandle> p = running();
         if (p.isPresent()) {
             p.get().destroy();
-            p.get().onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            p.get().onExit().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
         }
     }
 
