@@ -57,7 +57,10 @@ class ServiceConfigChangeRunbookIT {
 
     private static CliRun cutover(String command, String... more) {
         List<String> args = new ArrayList<>(List.of(command, runbook.toString(), "--env", "it", "--state-dir",
-                work.resolve("state").toString(), "--operator", "it"));
+                work.resolve("state").toString()));
+        if (command.equals("run") || command.equals("rehearse")) {
+            args.addAll(List.of("--operator", "it"));
+        }
         args.addAll(List.of(more));
         return CliRun.of(args.toArray(String[]::new));
     }
