@@ -1,7 +1,5 @@
 package dev.cutover.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.demo.DemoEnvironment;
 import dev.cutover.spi.AtomicFiles;
 import org.junit.jupiter.api.AfterAll;
@@ -17,7 +15,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,13 +61,7 @@ class PostgresParameterChangeRunbookIT {
     }
 
     private static CliRun cutover(String command, String... more) {
-        List<String> args = new ArrayList<>(List.of(command, runbook.toString(), "--env", "it", "--state-dir",
-                work.resolve("state").toString()));
-        if (command.equals("run") || command.equals("rehearse")) {
-            args.addAll(List.of("--operator", "it"));
-        }
-        args.addAll(List.of(more));
-        return CliRun.withEnv(env.secretEnv(), args.toArray(String[]::new));
+        return new LibraryRunbook(runbook, work.resolve("state"), env.secretEnv()).cutover(command, more);
     }
 
     /** What a brand-new session sees. */
@@ -114,17 +105,8 @@ class PostgresParameterChangeRunbookIT {
     @Order(3)
     void rehearseFailEachProvesEveryRollback() throws Exception {
         String before = AtomicFiles.sha256(autoConf);
-        CliRun r = cutover("rehearse", "--set", "value=1s", "--fail-each", "--output", "json");
-        assertEquals(0, r.exit(), r.all());
-        JsonNode json = new ObjectMapper().readTree(r.out());
-        assertEquals("PROVEN", json.get("status").asText(), r.out());
-        List<String> injected = new ArrayList<>();
-        for (JsonNode a : json.get("attempts")) {
-            injected.add(a.get("injected_at").asText());
-            assertEquals("ROLLED_BACK", a.get("status").asText(), a.toString());
-            assertTrue(a.get("facts_restored").asBoolean(), a.toString());
-        }
-        assertEquals(List.of("write-auto-conf", "reload"), injected);
+        new LibraryRunbook(runbook, work.resolve("state"), env.secretEnv())
+                .assertRehearsalProven(List.of("write-auto-conf", "reload"), "--set", "value=1s");
         assertEquals(before, AtomicFiles.sha256(autoConf));
         assertEquals("250ms", show());
     }

@@ -1,7 +1,5 @@
 package dev.cutover.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.spi.AtomicFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,7 +11,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -56,13 +53,7 @@ class ServiceConfigChangeRunbookIT {
     }
 
     private static CliRun cutover(String command, String... more) {
-        List<String> args = new ArrayList<>(List.of(command, runbook.toString(), "--env", "it", "--state-dir",
-                work.resolve("state").toString()));
-        if (command.equals("run") || command.equals("rehearse")) {
-            args.addAll(List.of("--operator", "it"));
-        }
-        args.addAll(List.of(more));
-        return CliRun.of(args.toArray(String[]::new));
+        return new LibraryRunbook(runbook, work.resolve("state"), Map.of()).cutover(command, more);
     }
 
     @Test
@@ -108,17 +99,8 @@ class ServiceConfigChangeRunbookIT {
     @Order(4)
     void rehearseFailEachProvesEveryRollback() throws Exception {
         String before = AtomicFiles.sha256(service.config);
-        CliRun r = cutover("rehearse", "--set", "release=2.4.1", "--fail-each", "--output", "json");
-        assertEquals(0, r.exit(), r.all());
-        JsonNode json = new ObjectMapper().readTree(r.out());
-        assertEquals("PROVEN", json.get("status").asText(), r.out());
-        List<String> injected = new ArrayList<>();
-        for (JsonNode a : json.get("attempts")) {
-            injected.add(a.get("injected_at").asText());
-            assertEquals("ROLLED_BACK", a.get("status").asText(), a.toString());
-            assertTrue(a.get("facts_restored").asBoolean(), a.toString());
-        }
-        assertEquals(List.of("write-config", "restart-service"), injected);
+        new LibraryRunbook(runbook, work.resolve("state"), Map.of())
+                .assertRehearsalProven(List.of("write-config", "restart-service"), "--set", "release=2.4.1");
         assertEquals(before, AtomicFiles.sha256(service.config));
         assertTrue(service.health().startsWith("200 {\"status\":\"UP\",\"release\":\"2.5.0\""), service.health());
     }

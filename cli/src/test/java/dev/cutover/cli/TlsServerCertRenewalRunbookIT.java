@@ -1,7 +1,5 @@
 package dev.cutover.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.spi.AtomicFiles;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -33,7 +31,6 @@ import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
@@ -120,13 +117,7 @@ class TlsServerCertRenewalRunbookIT {
     }
 
     private static CliRun cutover(String command, String... more) {
-        List<String> args = new ArrayList<>(List.of(command, runbook.toString(), "--env", "it", "--state-dir",
-                work.resolve("state").toString()));
-        if (command.equals("run") || command.equals("rehearse")) {
-            args.addAll(List.of("--operator", "it"));
-        }
-        args.addAll(List.of(more));
-        return CliRun.withEnv(SECRETS, args.toArray(String[]::new));
+        return new LibraryRunbook(runbook, work.resolve("state"), SECRETS).cutover(command, more);
     }
 
     /** SHA-256 of the certificate the service serves now, on a new connection. */
@@ -192,19 +183,8 @@ class TlsServerCertRenewalRunbookIT {
         renewal("next", caKeys, "CN=Bank Issuing CA");
         env("next");
         String store = AtomicFiles.sha256(keystore);
-        CliRun r = cutover("rehearse", "--fail-each", "--output", "json");
-        assertEquals(0, r.exit(), r.all());
-        JsonNode json = new ObjectMapper().readTree(r.out());
-        assertEquals("PROVEN", json.get("status").asText(), r.out());
-        List<String> injected = new ArrayList<>();
-        for (JsonNode a : json.get("attempts")) {
-            injected.add(a.get("injected_at").asText());
-            assertEquals("ROLLED_BACK", a.get("status").asText(), a.toString());
-            assertTrue(a.get("facts_restored").asBoolean(), a.toString());
-            String journal = Files.readString(Path.of(a.get("journal").asText()));
-            SECRETS.values().forEach(s -> assertFalse(journal.contains(s), "a secret reached the journal"));
-        }
-        assertEquals(List.of("install-new-cert", "restart-service"), injected);
+        new LibraryRunbook(runbook, work.resolve("state"), SECRETS)
+                .assertRehearsalProven(List.of("install-new-cert", "restart-service"));
         assertEquals(store, AtomicFiles.sha256(keystore));
     }
 
