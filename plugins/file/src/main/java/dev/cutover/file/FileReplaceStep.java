@@ -30,6 +30,9 @@ import java.util.Set;
  * bytes, mode and owner (or deletes a file that did not exist); the probe compares hashes.
  */
 abstract class FileReplaceStep implements Undoable, Probeable {
+    /** YAML reads an unquoted 0640 as a number (416 or 640, depending on the parser): refuse the guess. */
+    static final String UNQUOTED_MODE = "input 'mode': write the mode quoted, as text (mode: \"0640\"); unquoted, "
+            + "YAML reads it as a number and the mode would be a guess";
 
     /** The bytes the file should hold, and where they came from (for messages; never the bytes themselves). */
     record Desired(byte[] bytes, String from) {
@@ -69,6 +72,9 @@ abstract class FileReplaceStep implements Undoable, Probeable {
     @Override
     public List<String> checkLiterals(Map<String, Object> rawWith) {
         Object mode = rawWith.get("mode");
+        if (mode instanceof Number) {
+            return List.of(UNQUOTED_MODE);
+        }
         if (mode != null && !mode.toString().contains("${")) {
             try {
                 FileState.Modes.parse(mode.toString());
@@ -88,11 +94,11 @@ abstract class FileReplaceStep implements Undoable, Probeable {
         if (raw == null) {
             return null;
         }
-        // YAML reads an unquoted 0640 as the integer 416 (octal) or 640: take the digits as written
-        String text = raw instanceof Number n ? (raw.toString().length() <= 3 ? raw.toString() : Integer.toOctalString(
-                n.intValue())) : raw.toString();
+        if (raw instanceof Number) {
+            throw new StepFailedException(UNQUOTED_MODE);
+        }
         try {
-            return FileState.Modes.parse(text);
+            return FileState.Modes.parse(raw.toString());
         } catch (IllegalArgumentException e) {
             throw new StepFailedException("input 'mode': " + e.getMessage());
         }

@@ -202,5 +202,7 @@ class WriteStepTest {
                 new WriteStep().checkLiterals(java.util.Map.of("path", "x", "content", "a", "template", "b")));
         assertEquals(1, new WriteStep().checkLiterals(java.util.Map.of("path", "x", "content", "a", "mode", "999"))
                 .size());
+        assertEquals(List.of(FileReplaceStep.UNQUOTED_MODE), new WriteStep().checkLiterals(java.util.Map.of("path", "x",
+                "content", "a", "mode", 416)), "an unquoted 0640 is refused, not guessed");
     }
 }
