@@ -9,6 +9,7 @@ import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.StepType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -22,7 +23,8 @@ import java.util.concurrent.Callable;
 /** {@code cutover steps}: the step types and secret sources installed, each with where it came from. */
 @Command(name = "steps", mixinStandardHelpOptions = true, description = "List the step types (id, read-only or "
         + "mutating, built-in undo, inputs, outputs) and the secret sources, each with its origin: built in, or the plugin "
-        + "jar it came from ($CUTOVER_PLUGIN_PATH, else ~/.cutover/plugins). JSON: {step_types, secret_sources}.")
+        + "jar it came from ($CUTOVER_PLUGIN_PATH, else ~/.cutover/plugins). JSON: {step_types, secret_sources}. "
+        + "With TYPE: that type alone, with its traits and an example runbook that validates.")
 final class StepsCommand implements Callable<Integer> {
     static final String BUILT_IN = "built-in";
 
@@ -59,11 +61,21 @@ final class StepsCommand implements Callable<Integer> {
     record SourceRow(String scheme, String origin) {
     }
 
+    /** What {@code steps TYPE --output json} prints: the type as the listing has it, and an example runbook. */
+    record Detail(@com.fasterxml.jackson.annotation.JsonUnwrapped TypeRow type, String example) {
+    }
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "TYPE", description = "One step type, e.g. file.write.")
+    String type;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PluginPath plugins = global.plugins();
         StepTypeRegistry registry = StepTypeRegistry.load(plugins);
+        if (type != null) {
+            return one(registry, out);
+        }
         SecretSourceRegistry secrets = SecretSourceRegistry.load(plugins);
         List<TypeRow> types = new ArrayList<>();
         for (StepType t : registry.all()) {
@@ -110,6 +122,48 @@ final class StepsCommand implements Callable<Integer> {
             out.println();
             out.println("No plugin jars (set $" + PluginPath.ENV + " or put jars in ~/.cutover/plugins).");
         }
+        return 0;
+    }
+
+    /** {@code cutover steps TYPE}: one type in full, with an example runbook. */
+    private int one(StepTypeRegistry registry, PrintWriter out) {
+        java.util.Optional<StepType> found = registry.all().stream().filter(t -> t.id().equals(type)).findFirst();
+        if (found.isEmpty()) {
+            String family = type.contains(".") ? type.substring(0, type.indexOf('.') + 1) : type;
+            List<String> near = registry.all().stream().map(StepType::id).filter(id -> id.startsWith(family)).toList();
+            spec.commandLine().getErr().println("cutover: no step type '" + type + "' is installed"
+                    + (near.isEmpty() ? "" : "; " + family + "* types: " + String.join(", ", near))
+                    + ". `cutover steps` lists them all.");
+            return 2;
+        }
+        StepType t = found.get();
+        TypeRow row = describe(t, registry.origin(t.id()).map(Object::toString).orElse(BUILT_IN));
+        String example = StepExample.of(t);
+        if (global.json()) {
+            JsonSummary.print(out, new Detail(row, example));
+            return 0;
+        }
+        out.println(t.id() + "  (" + row.capabilities() + ")  from " + row.origin());
+        out.println("  " + t.description());
+        out.println();
+        out.println("  inputs (with:):");
+        for (InputSpec i : t.inputs()) {
+            out.println("    " + i.name() + ": " + i.type().label() + (i.required() ? ", required"
+                    : i.defaultValue() != null ? ", default " + i.defaultValue() : "")
+                    + (i.secret() ? ", secret" : "") + "  " + i.description());
+        }
+        out.println();
+        out.println(t.outputs().isEmpty() ? "  outputs: none" : "  outputs (${steps.ID.outputs.NAME}):");
+        for (dev.cutover.spi.OutputSpec o : t.outputs()) {
+            out.println("    " + o.name() + ": " + o.type() + "  " + o.description());
+        }
+        out.println();
+        out.println("  traits: " + (t.traits().isEmpty() ? "none" : String.join(", ", t.traits().stream().sorted()
+                .toList())));
+        out.println();
+        out.println("  example (save it and run `cutover validate` on it):");
+        out.println();
+        example.lines().forEach(l -> out.println("    " + l));
         return 0;
     }
 

@@ -311,7 +311,7 @@ final class RunState {
                 try {
                     Map<String, Object> in = StepRunner.withDefaults(type, interpolator().resolveAll(step.with()));
                     plan = type.plan(runner.contextFor(step.id(), section.key(), in, step.timeout(), true,
-                            List.of()));
+                            List.of(), interpolator()));
                 } catch (StepFailedException e) {
                     plan = Plan.of("would run " + step.uses() + " (" + rc().masker().mask(e.getMessage()) + ")");
                 } catch (RuntimeException e) {

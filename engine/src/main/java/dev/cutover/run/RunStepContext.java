@@ -25,9 +25,12 @@ final class RunStepContext implements StepContext {
     private final List<String> ahead;
     private final StepRunner runner;
     private final AtomicInteger polls = new AtomicInteger();
+    private final Interpolator interpolator;
 
     RunStepContext(String stepId, String section, Inputs inputs, Path runDirectory, String runId,
-                   Optional<Duration> timeout, boolean dryRun, List<String> ahead, StepRunner runner) {
+                   Optional<Duration> timeout, boolean dryRun, List<String> ahead, StepRunner runner,
+                   Interpolator interpolator) {
+        this.interpolator = interpolator;
         this.stepId = stepId;
         this.section = section;
         this.inputs = inputs;
@@ -123,5 +126,10 @@ final class RunStepContext implements StepContext {
     public StepResult runCheck(String uses, Map<String, Object> with) throws StepFailedException,
             InterruptedException {
         return runner.poll(this, uses, with);
+    }
+
+    @Override
+    public Object interpolate(String text) throws StepFailedException {
+        return interpolator.resolve(text);
     }
 }

@@ -153,7 +153,7 @@ final class StepRunner {
                              Interpolator ip, boolean honourAbort, List<String> ahead, boolean probeOnFailure,
                              long t0) {
         boolean mutating = !type.readOnly(step.with());
-        RunStepContext ctx = contextFor(step.id(), section, inputs, step.timeout(), false, ahead);
+        RunStepContext ctx = contextFor(step.id(), section, inputs, step.timeout(), false, ahead, ip);
         Intent intent = Intent.none();
         Map<String, Object> undoInputs = null;
         boolean recorded = false;
@@ -549,8 +549,16 @@ final class StepRunner {
 
     RunStepContext contextFor(String stepId, String section, Map<String, Object> inputs, Duration timeout,
                               boolean dryRun, List<String> ahead) {
+        return contextFor(stepId, section, inputs, timeout, dryRun, ahead, null);
+    }
+
+    /** A context whose templates resolve with {@code ip} (null: only {@code run.*} references resolve). */
+    RunStepContext contextFor(String stepId, String section, Map<String, Object> inputs, Duration timeout,
+                              boolean dryRun, List<String> ahead, Interpolator ip) {
+        Interpolator templates = ip != null ? ip
+                : new Interpolator(Map.of(), Map.of(), Map.of(), rc.runId(), rc.runDir(), rc.masker());
         return new RunStepContext(stepId, section, new Inputs(inputs, rc.baseDirectory()), rc.runDir(), rc.runId(),
-                Optional.ofNullable(timeout), dryRun, ahead, this);
+                Optional.ofNullable(timeout), dryRun, ahead, this, templates);
     }
 
     private Executed failedBeforeStart(StepDef step, StepType type, String section, long t0, String error) {

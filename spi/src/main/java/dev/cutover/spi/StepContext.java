@@ -81,4 +81,16 @@ public interface StepContext {
     default Host host() {
         return LocalHost.INSTANCE;
     }
+
+    /**
+     * Resolves the {@code ${...}} references in a text (a template file's content) exactly as the engine
+     * resolves a step's inputs: params, environment, earlier steps' outputs, {@code run.*}. Returns a
+     * {@link String}, or a {@link Secret} when the text references a secret; never null.
+     *
+     * @throws StepFailedException naming the reference that cannot be resolved
+     * @since 0.2
+     */
+    default Object interpolate(String text) throws StepFailedException {
+        throw new StepFailedException("this context cannot interpolate a template");
+    }
 }

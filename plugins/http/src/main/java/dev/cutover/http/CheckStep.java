@@ -41,22 +41,43 @@ public final class CheckStep implements Check {
 
     @Override
     public String description() {
-        return "Send one HTTP request on a new connection and check the status and body.";
+        return "Send one HTTP request (GET, HEAD or POST) on a new connection, optionally with a client "
+                + "certificate, and check the status and the body (text, regular expression, values at JSON Pointers).";
     }
 
     @Override
     public List<InputSpec> inputs() {
         return List.of(
                 InputSpec.required("url", InputType.STRING, "http:// or https:// URL").refusingSecrets(),
-                InputSpec.optional("method", InputType.STRING, "GET", "GET or HEAD"),
+                InputSpec.optional("method", InputType.STRING, "GET", "GET, HEAD, or POST (with body)"),
+                InputSpec.optional("body", InputType.STRING, null, "the request body for POST; may be a secret"),
+                InputSpec.optional("content_type", InputType.STRING, "application/json", "Content-Type of the body"),
                 InputSpec.optional("expect_status", InputType.ANY, 200, "status code, or a list of acceptable codes"),
                 InputSpec.optional("expect_body_contains", InputType.STRING, null, "text the body must contain"),
+                InputSpec.optional("expect_body_regex", InputType.STRING, null,
+                        "a regular expression (Java syntax) found somewhere in the body"),
+                InputSpec.optional("expect_json", InputType.MAP, null,
+                        "JSON Pointer -> expected value, e.g. { \"/status\": \"UP\", \"/checks/0/ok\": true }"),
+                InputSpec.optional("follow_redirects", InputType.BOOL, false,
+                        "follow 3xx redirects (same protocol only); off: a redirect is the answer checked"),
                 InputSpec.optional("headers", InputType.MAP, null, "request headers; values may be secrets"),
                 InputSpec.optional("truststore", InputType.PATH, null, "for https: trust exactly this store"),
                 InputSpec.optional("truststore_password", InputType.SECRET, null, "the truststore's password"),
                 InputSpec.optional("truststore_type", InputType.STRING, "PKCS12", "PKCS12 or JKS"),
+                InputSpec.optional("client_keystore", InputType.PATH, null,
+                        "for mTLS: a PKCS12/JKS keystore holding the client key and certificate"),
+                InputSpec.optional("client_keystore_password", InputType.SECRET, null, "the client keystore's password"),
+                InputSpec.optional("client_keystore_type", InputType.STRING, "PKCS12", "PKCS12 or JKS"),
+                InputSpec.optional("client_cert", InputType.PATH, null,
+                        "for mTLS: a PEM client certificate (chain), with client_key"),
+                InputSpec.optional("client_key", InputType.PATH, null, "for mTLS: the PEM private key (unencrypted)"),
                 InputSpec.optional("request_timeout", InputType.DURATION, "10s", "connect and read timeout"),
                 InputSpec.optional("body_limit", InputType.INT, 4096, "bytes of the body kept in outputs"));
+    }
+
+    @Override
+    public List<String> checkLiterals(Map<String, Object> rawWith) {
+        return BodyMatch.checkLiterals(rawWith);
     }
 
     @Override
@@ -79,13 +100,17 @@ public final class CheckStep implements Check {
         Inputs in = context.inputs();
         String url = in.string("url");
         String method = in.string("method").toUpperCase(java.util.Locale.ROOT);
-        if (!method.equals("GET") && !method.equals("HEAD")) {
-            throw new StepFailedException("method must be GET or HEAD (http.check never changes anything), got " + method);
+        if (!method.equals("GET") && !method.equals("HEAD") && !method.equals("POST")) {
+            throw new StepFailedException("method must be GET, HEAD or POST (a check must not change anything), got "
+                    + method);
+        }
+        if (in.has("body") && !method.equals("POST")) {
+            throw new StepFailedException("input 'body' needs method: POST");
         }
         List<Long> expected = expectedStatuses(in);
         int limit = (int) Math.max(0, Math.min(in.integer("body_limit"), 1 << 20));
         int timeout = (int) Math.min(Integer.MAX_VALUE, in.duration("request_timeout").toMillis());
-        Optional<SSLContext> tls = TrustContext.from(in);
+        Optional<SSLContext> tls = TlsContext.from(in);
         URI uri;
         try {
             uri = URI.create(url);
@@ -101,7 +126,7 @@ public final class CheckStep implements Check {
         try {
             c = (HttpURLConnection) uri.toURL().openConnection();
             c.setUseCaches(false);
-            c.setInstanceFollowRedirects(false);
+            c.setInstanceFollowRedirects(in.bool("follow_redirects"));
             c.setConnectTimeout(timeout);
             c.setReadTimeout(timeout);
             c.setRequestMethod(method);
@@ -119,7 +144,21 @@ public final class CheckStep implements Check {
                     c.setRequestProperty(h.getKey(), v instanceof Secret s ? s.reveal() : String.valueOf(v));
                 }
             }
+            if (in.has("body")) {
+                Object b = in.get("body");
+                byte[] payload = (b instanceof Secret s ? s.reveal() : String.valueOf(b)).getBytes(StandardCharsets.UTF_8);
+                if (b instanceof Secret s) {
+                    sent.add(s.reveal());
+                }
+                c.setDoOutput(true);
+                c.setRequestProperty("Content-Type", in.string("content_type"));
+                c.setFixedLengthStreamingMode(payload.length);
+                try (java.io.OutputStream os = c.getOutputStream()) {
+                    os.write(payload);
+                }
+            }
             int status = c.getResponseCode();
+            String location = c.getHeaderField("Location");
             String body = context.mask(read(c, limit));
             for (String secret : sent) {
                 body = secret.isEmpty() ? body : body.replace(secret, Secret.MASK);
@@ -128,7 +167,7 @@ public final class CheckStep implements Check {
             out.put("body", body);
             out.put("duration_ms", (System.nanoTime() - start) / 1_000_000);
             parsed(body).ifPresent(json -> out.put("json", json));
-            check(method + " " + url, status, body, expected, in, out);
+            check(method + " " + url, status, body, expected, in, out, location);
             return StepResult.done(out);
         } catch (IOException e) {
             out.put("duration_ms", (System.nanoTime() - start) / 1_000_000);
@@ -141,10 +180,25 @@ public final class CheckStep implements Check {
     }
 
     private static void check(String request, int status, String body, List<Long> expected, Inputs in,
-                              Map<String, Object> out) throws StepFailedException {
+                              Map<String, Object> out, String location) throws StepFailedException {
         if (!expected.contains((long) status)) {
-            throw new StepFailedException(request + " answered " + status + ", expected "
+            String redirect = status >= 300 && status < 400 && location != null ? " (a redirect to " + location
+                    + (in.bool("follow_redirects") ? ", not followed: another protocol?)"
+                    : "; follow_redirects: true follows it)") : "";
+            throw new StepFailedException(request + " answered " + status + redirect + ", expected "
                     + (expected.size() == 1 ? expected.get(0) : "one of " + expected) + excerpt(body), out, null);
+        }
+        Optional<String> regex = in.optionalString("expect_body_regex");
+        if (regex.isPresent() && !BodyMatch.regex(regex.get()).matcher(body).find()) {
+            throw new StepFailedException(request + " answered " + status + " but no part of the body matches /"
+                    + regex.get() + "/" + excerpt(body), out, null);
+        }
+        if (in.has("expect_json")) {
+            List<String> wrong = BodyMatch.json(body, in.map("expect_json"));
+            if (!wrong.isEmpty()) {
+                throw new StepFailedException(request + " answered " + status + " but " + String.join("; ", wrong)
+                        + excerpt(body), out, null);
+            }
         }
         Optional<String> needle = in.optionalString("expect_body_contains");
         if (needle.isPresent() && !body.contains(needle.get())) {

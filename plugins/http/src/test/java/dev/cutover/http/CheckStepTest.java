@@ -6,14 +6,6 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.cutover.testkit.StepRecording;
 import dev.cutover.testkit.StepTestKit;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +14,6 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -30,10 +21,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -158,10 +147,10 @@ class CheckStepTest {
 
     @Test
     void refusesAMethodThatCouldChangeSomething() throws Exception {
-        StepRecording r = StepTestKit.of(new CheckStep()).with("url", "http://127.0.0.1:1/").with("method", "post")
+        StepRecording r = StepTestKit.of(new CheckStep()).with("url", "http://127.0.0.1:1/").with("method", "delete")
                 .apply().assertFailed();
 
-        assertTrue(r.error().contains("GET or HEAD"), r.error());
+        assertTrue(r.error().contains("GET, HEAD or POST"), r.error());
     }
 
     @Test
@@ -195,32 +184,15 @@ class CheckStepTest {
     }
 
     private static Path store(Path file, X509Certificate ca) throws Exception {
-        KeyStore ts = KeyStore.getInstance("PKCS12");
-        ts.load(null, null);
-        ts.setCertificateEntry("ca", ca);
-        try (OutputStream out = Files.newOutputStream(file)) {
-            ts.store(out, "changeit".toCharArray());
-        }
-        return file;
+        return TestCerts.trustStore(file, ca);
     }
 
     private static KeyPair rsa() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-        g.initialize(2048);
-        return g.generateKeyPair();
+        return TestCerts.rsa();
     }
 
     private static X509Certificate cert(String issuer, KeyPair issuerKeys, String subject, KeyPair keys, boolean ca)
             throws Exception {
-        long now = System.currentTimeMillis();
-        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(new X500Name(issuer), BigInteger.valueOf(now),
-                new Date(now - 3_600_000), new Date(now + 86_400_000L), new X500Name(subject), keys.getPublic());
-        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
-        if (!ca) {
-            b.addExtension(Extension.subjectAlternativeName, false,
-                    new GeneralNames(new GeneralName(GeneralName.dNSName, "localhost")));
-        }
-        return new JcaX509CertificateConverter().getCertificate(
-                b.build(new JcaContentSignerBuilder("SHA256withRSA").build(issuerKeys.getPrivate())));
+        return TestCerts.cert(issuer, issuerKeys, subject, keys, ca);
     }
 }

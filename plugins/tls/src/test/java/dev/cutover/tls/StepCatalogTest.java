@@ -28,8 +28,8 @@ class StepCatalogTest {
 
     @Test
     void serviceLoaderFindsExactlyTheContractedIds() {
-        assertEquals(List.of("tls.bundle-inspect", "tls.expiry", "tls.handshake", "tls.store-backup", "tls.store-contains",
-                "tls.store-import", "tls.store-inspect", "tls.store-remove", "tls.store-restore"), List.copyOf(loaded().keySet()));
+        assertEquals(List.of("tls.bundle-inspect", "tls.expiry", "tls.handshake", "tls.keystore-import-key",
+                "tls.store-backup", "tls.store-contains", "tls.store-import", "tls.store-inspect", "tls.store-remove", "tls.store-restore"), List.copyOf(loaded().keySet()));
     }
 
     @Test
