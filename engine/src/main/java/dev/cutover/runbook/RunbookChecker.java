@@ -63,8 +63,8 @@ final class RunbookChecker {
             }
         }
         JsonNode items = tree.root().path("steps");
-        for (int i = 0; i < items.size(); i++) {
-            if (!items.get(i).has("hosts")) {
+        for (int i = 0; items.isArray() && i < items.size(); i++) {
+            if (!items.get(i).isObject() || !items.get(i).has("hosts")) {
                 continue;
             }
             for (Section sec : List.of(Section.PREFLIGHT, Section.STEPS, Section.VALIDATE)) {
