@@ -51,6 +51,7 @@ public final class StepTestKit {
     private StepHarness harness;
     private StepHarness.Result last;
     private String stepId = "step-under-test";
+    private dev.cutover.spi.Host host;
 
     private StepTestKit(StepType type) {
         this.type = type;
@@ -85,6 +86,12 @@ public final class StepTestKit {
 
     public StepTestKit baseDirectory(Path dir) {
         this.baseDirectory = dir;
+        return this;
+    }
+
+    /** Runs the step on this host ({@link dev.cutover.spi.StepContext#host()}; this machine unless set). */
+    public StepTestKit host(dev.cutover.spi.Host host) {
+        this.host = host;
         return this;
     }
 
@@ -153,7 +160,7 @@ public final class StepTestKit {
                     runDirectory = Files.createTempDirectory("cutover-testkit-");
                     TEMPORARY.add(runDirectory);
                 }
-                harness = new StepHarness(type, runDirectory, baseDirectory, masker, new RunListener() {
+                harness = new StepHarness(host == null ? type : OnHost.wrap(type, host), runDirectory, baseDirectory, masker, new RunListener() {
                     @Override
                     public void note(String stepId, String message) {
                         notes.add(message);

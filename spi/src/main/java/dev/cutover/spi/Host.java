@@ -36,7 +36,9 @@ public interface Host {
     /**
      * Runs a command (argv, never a shell line) and waits for it. The process runs in a session of its
      * own carrying {@link Command#tag()}; on timeout or interrupt its whole process group is killed (on
-     * a remote host too). Secrets go in {@link Command#stdin()} or {@link Command#environment()}, which
+     * a remote host too), and when it exits, what it left running in its process group is stopped (no process
+     * outlives its command; a service meant to outlive it starts a session of its own, {@code setsid}).
+     * An interrupt is rethrown as {@link InterruptedException} once the processes are gone. Secrets go in {@link Command#stdin()} or {@link Command#environment()}, which
      * never appear on a command line ({@code ps}, {@code /proc/PID/cmdline}) on either machine.
      */
     Exec run(Command command) throws IOException, InterruptedException;

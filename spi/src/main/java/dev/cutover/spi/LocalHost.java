@@ -83,6 +83,9 @@ public final class LocalHost implements Host {
             throw e;
         }
         int exit = timedOut ? -1 : process.exitValue();
+        if (!timedOut && tag != null) {
+            ChildProcesses.killTagged(tag); // no process outlives its command (a service starts a session of its own)
+        }
         return new Exec(exit, out.join(), err.join(), timedOut);
     }
 

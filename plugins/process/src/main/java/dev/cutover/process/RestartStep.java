@@ -38,6 +38,9 @@ public final class RestartStep implements Probeable {
     public List<InputSpec> inputs() {
         List<InputSpec> specs = new ArrayList<>(ServiceSpec.START_INPUTS);
         specs.add(ServiceSpec.GRACE);
+        specs.add(InputSpec.optional("match", dev.cutover.spi.InputType.STRING, null,
+                "regular expression found in the running service's command line: finds it when the pid file names "
+                        + "no live process (started by hand or by an init script); more than one match is refused"));
         return List.copyOf(specs);
     }
 
@@ -60,9 +63,9 @@ public final class RestartStep implements Probeable {
     @Override
     public Plan plan(StepContext context) throws StepFailedException {
         ServiceSpec spec = ServiceSpec.read(context, true);
-        Optional<ProcessHandle> live = spec.pidFile().live();
+        Optional<Long> live = running(context, spec);
         List<String> changes = new ArrayList<>();
-        live.ifPresent(p -> changes.add("- stop pid " + p.pid() + " (SIGTERM, SIGKILL after "
+        live.ifPresent(p -> changes.add("- stop pid " + p + " (SIGTERM, SIGKILL after "
                 + dev.cutover.spi.Durations.format(spec.grace()) + ")"));
         changes.add("+ " + context.mask(spec.describe()));
         return Plan.of("restart " + spec.name(), changes);
@@ -73,7 +76,7 @@ public final class RestartStep implements Probeable {
         ServiceSpec spec = ServiceSpec.read(context, true);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("pid_file", spec.pidFile().path().toString());
-        spec.pidFile().live().ifPresent(p -> data.put("previous_pid", p.pid()));
+        running(context, spec).ifPresent(p -> data.put("previous_pid", p));
         return Intent.of(data);
     }
 
@@ -81,22 +84,39 @@ public final class RestartStep implements Probeable {
     public StepResult apply(StepContext context, Intent intent) throws StepFailedException, InterruptedException {
         ServiceSpec spec = ServiceSpec.read(context, true);
         Optional<Long> stopped = ServiceControl.stop(spec, context);
+        if (stopped.isEmpty() && context.inputs().has("match")) {
+            Optional<Long> found = running(context, spec);
+            if (found.isPresent()) {
+                ServiceControl.stopPid(context, found.get(), spec);
+                context.note(spec.name() + " found by its command line, pid " + found.get() + "; stopped");
+                stopped = found;
+            }
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         stopped.ifPresent(pid -> out.put("previous_pid", pid));
         out.putAll(ServiceControl.start(spec, context));
         return StepResult.done(out, stopped.isPresent() ? "restarted" : "was not running; started");
     }
 
+    /** The running service: the pid file's live process, else the one process 'match' finds (more is refused). */
+    private static Optional<Long> running(StepContext context, ServiceSpec spec) throws StepFailedException {
+        Optional<Long> live = ServiceControl.livePid(context, spec.pidFile());
+        if (live.isPresent() || !context.inputs().has("match")) {
+            return live;
+        }
+        return CommandLineMatch.find(context, spec.name(), CommandLineMatch.pattern(context.inputs().string("match")));
+    }
+
     /** DONE when a live process other than the one recorded before the restart holds the pid file. */
     @Override
     public ProbeResult probe(StepContext context, Intent intent) {
         try {
-            Optional<ProcessHandle> live = new PidFile(java.nio.file.Path.of(intent.string("pid_file"))).live();
+            Optional<Long> live = ServiceControl.livePid(context, new PidFile(java.nio.file.Path.of(intent.string("pid_file"))));
             if (live.isEmpty()) {
                 return ProbeResult.NOT_DONE;
             }
             String before = intent.string("previous_pid");
-            return before != null && before.equals(Long.toString(live.get().pid())) ? ProbeResult.NOT_DONE : ProbeResult.DONE;
+            return before != null && before.equals(Long.toString(live.get())) ? ProbeResult.NOT_DONE : ProbeResult.DONE;
         } catch (StepFailedException e) {
             return ProbeResult.UNKNOWN;
         }

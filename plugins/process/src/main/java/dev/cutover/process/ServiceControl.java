@@ -26,8 +26,29 @@ final class ServiceControl {
     private ServiceControl() {
     }
 
+    /** The live pid a pid file names on the step's host, or empty (no file, stale or recycled pid). */
+    static Optional<Long> livePid(StepContext context, PidFile pidFile) throws StepFailedException {
+        return context.host().isLocal() ? pidFile.live().map(ProcessHandle::pid) : RemoteService.live(context, pidFile);
+    }
+
+    /** Stops one process found without a pid file ({@code match:}) and its tree: SIGTERM, SIGKILL after the grace. */
+    static void stopPid(StepContext context, long pid, ServiceSpec spec) throws StepFailedException,
+            InterruptedException {
+        if (!context.host().isLocal()) {
+            RemoteService.stop(context, pid, spec.grace(), null);
+            return;
+        }
+        Optional<ProcessHandle> p = ProcessHandle.of(pid);
+        if (p.isPresent() && !killTree(p.get(), spec.grace())) {
+            throw new StepFailedException(spec.name() + " (pid " + pid + ") survived SIGTERM and SIGKILL; stop it by hand");
+        }
+    }
+
     /** Starts the service; returns outputs (pid, port, log_file, ready_ms). */
     static Map<String, Object> start(ServiceSpec spec, StepContext context) throws StepFailedException, InterruptedException {
+        if (!context.host().isLocal()) {
+            return RemoteService.start(spec, context);
+        }
         // its own session (a Ctrl-C at cutover's terminal does not reach it) and a service tag, not the step's:
         // it outlives the step; only a timeout or abort of this very step (or resume finding it in doubt) kills it
         String tag = ChildProcesses.tag(context);
@@ -137,7 +158,7 @@ final class ServiceControl {
         }
     }
 
-    private static boolean urlReady(ServiceSpec spec) {
+    static boolean urlReady(ServiceSpec spec) {
         if (spec.readyUrl().isEmpty()) {
             return true;
         }
@@ -157,6 +178,19 @@ final class ServiceControl {
         }
     }
 
+    /** Alive and not a zombie (a killed orphan waits for its reaper; it runs no more). */
+    private static boolean running(ProcessHandle h) {
+        if (!h.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"));
+            return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException | RuntimeException e) {
+            return h.isAlive();
+        }
+    }
+
     /** Stops the process and its descendants: SIGTERM to all, then SIGKILL to survivors after {@code grace}. */
     static boolean killTree(ProcessHandle root, Duration grace) throws InterruptedException {
         List<ProcessHandle> all = new ArrayList<>();
@@ -166,13 +200,13 @@ final class ServiceControl {
         if (awaitExit(all, grace)) {
             return true;
         }
-        all.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        all.stream().filter(ServiceControl::running).forEach(ProcessHandle::destroyForcibly);
         return awaitExit(all, Duration.ofSeconds(5));
     }
 
     private static boolean awaitExit(List<ProcessHandle> handles, Duration within) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
-        while (handles.stream().anyMatch(ProcessHandle::isAlive)) {
+        while (handles.stream().anyMatch(ServiceControl::running)) {
             if (System.nanoTime() > deadline) {
                 return false;
             }
@@ -187,6 +221,9 @@ final class ServiceControl {
      * stopped, or empty when nothing was running.
      */
     static Optional<Long> stop(ServiceSpec spec, StepContext context) throws StepFailedException, InterruptedException {
+        if (!context.host().isLocal()) {
+            return RemoteService.stop(spec, context);
+        }
         Optional<ProcessHandle> live = spec.pidFile().live();
         if (live.isEmpty()) {
             spec.pidFile().delete();

@@ -58,9 +58,9 @@ public final class StartStep implements Undoable, Probeable {
     @Override
     public Plan plan(StepContext context) throws StepFailedException {
         ServiceSpec spec = ServiceSpec.read(context, true);
-        Optional<ProcessHandle> live = spec.pidFile().live();
+        Optional<Long> live = ServiceControl.livePid(context, spec.pidFile());
         if (live.isPresent()) {
-            return Plan.of(spec.name() + " is already running (pid " + live.get().pid() + "); nothing to do");
+            return Plan.of(spec.name() + " is already running (pid " + live.get() + "); nothing to do");
         }
         return Plan.of("start " + spec.name(), List.of("+ " + context.mask(spec.describe())));
     }
@@ -68,20 +68,20 @@ public final class StartStep implements Undoable, Probeable {
     @Override
     public Intent prepare(StepContext context) throws StepFailedException {
         ServiceSpec spec = ServiceSpec.read(context, true);
-        Optional<ProcessHandle> live = spec.pidFile().live();
+        Optional<Long> live = ServiceControl.livePid(context, spec.pidFile());
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("pid_file", spec.pidFile().path().toString());
         data.put("was_running", live.isPresent());
-        live.ifPresent(p -> data.put("previous_pid", p.pid()));
+        live.ifPresent(p -> data.put("previous_pid", p));
         return Intent.of(data);
     }
 
     @Override
     public StepResult apply(StepContext context, Intent intent) throws StepFailedException, InterruptedException {
         ServiceSpec spec = ServiceSpec.read(context, true);
-        Optional<ProcessHandle> live = spec.pidFile().live();
+        Optional<Long> live = ServiceControl.livePid(context, spec.pidFile());
         if (live.isPresent()) {
-            return StepResult.unchanged(spec.name() + " is already running", Map.of("pid", live.get().pid()));
+            return StepResult.unchanged(spec.name() + " is already running", Map.of("pid", live.get()));
         }
         return StepResult.done(ServiceControl.start(spec, context));
     }
@@ -101,7 +101,7 @@ public final class StartStep implements Undoable, Probeable {
     @Override
     public ProbeResult probe(StepContext context, Intent intent) {
         try {
-            return new PidFile(java.nio.file.Path.of(intent.string("pid_file"))).live().isPresent()
+            return ServiceControl.livePid(context, new PidFile(java.nio.file.Path.of(intent.string("pid_file")))).isPresent()
                     ? ProbeResult.DONE : ProbeResult.NOT_DONE;
         } catch (StepFailedException e) {
             return ProbeResult.UNKNOWN;

@@ -51,9 +51,9 @@ public final class StopStep implements Probeable {
     @Override
     public Plan plan(StepContext context) throws StepFailedException {
         ServiceSpec spec = ServiceSpec.read(context, false);
-        Optional<ProcessHandle> live = spec.pidFile().live();
+        Optional<Long> live = ServiceControl.livePid(context, spec.pidFile());
         return live.isEmpty() ? Plan.of(spec.name() + " is not running; nothing to do")
-                : Plan.of("stop " + spec.name(), List.of("- pid " + live.get().pid() + " and its children"));
+                : Plan.of("stop " + spec.name(), List.of("- pid " + live.get() + " and its children"));
     }
 
     @Override
@@ -61,7 +61,7 @@ public final class StopStep implements Probeable {
         ServiceSpec spec = ServiceSpec.read(context, false);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("pid_file", spec.pidFile().path().toString());
-        spec.pidFile().live().ifPresent(p -> data.put("previous_pid", p.pid()));
+        ServiceControl.livePid(context, spec.pidFile()).ifPresent(p -> data.put("previous_pid", p));
         return Intent.of(data);
     }
 
@@ -76,7 +76,7 @@ public final class StopStep implements Probeable {
     @Override
     public ProbeResult probe(StepContext context, Intent intent) {
         try {
-            return new PidFile(java.nio.file.Path.of(intent.string("pid_file"))).live().isEmpty()
+            return ServiceControl.livePid(context, new PidFile(java.nio.file.Path.of(intent.string("pid_file")))).isEmpty()
                     ? ProbeResult.DONE : ProbeResult.NOT_DONE;
         } catch (StepFailedException e) {
             return ProbeResult.UNKNOWN;

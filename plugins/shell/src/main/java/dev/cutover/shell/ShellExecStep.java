@@ -2,6 +2,7 @@ package dev.cutover.shell;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cutover.spi.ChildProcesses;
+import dev.cutover.spi.Host;
 import dev.cutover.spi.InputSpec;
 import dev.cutover.spi.InputType;
 import dev.cutover.spi.OutputSpec;
@@ -137,6 +138,9 @@ public final class ShellExecStep implements Check, Change {
         if (argv.isEmpty()) {
             throw new StepFailedException("input 'command' is empty; give an argv list such as [echo, hello]");
         }
+        if (!ctx.host().isLocal()) {
+            return applyOnHost(ctx, in, argv);
+        }
         String tag = ChildProcesses.tag(ctx);
         ChildProcesses.prepare();
         List<String> launched = ChildProcesses.inOwnSession(argv);
@@ -196,31 +200,76 @@ public final class ShellExecStep implements Check, Change {
         }
         // no process outlives its step: what the command left running (a '&' job, a daemon) is stopped
         ChildProcesses.Stopped leftovers = ChildProcesses.killTagged(tag);
-        Map<String, Object> outputs = new LinkedHashMap<>();
         int code = result.getExitValue();
-        outputs.put("exit_code", code);
-        outputs.put("stdout", ctx.mask(out.text()));
-        outputs.put("stderr", ctx.mask(err.text()));
-        outputs.put("duration_ms", (System.nanoTime() - t0) / 1_000_000);
+        Map<String, Object> outputs = outputs(ctx, code, out, err, t0);
         if (leftovers.any() && !watchdog.killedProcess()) {
             outputs.put("stopped_leftovers", leftovers.describe());
             ctx.note("stopped " + leftovers.describe() + " that '" + argv.get(0)
                     + "' left running; no process outlives its step (use process.start for a service)");
         }
-        if (ChildProcesses.failedToStart(code, err.text())) {
-            throw new StepFailedException("cannot start '" + argv.get(0) + "': " + ctx.mask(err.text().strip()
-                    .replaceFirst("^setsid: failed to execute [^:]*: ", "")) + " (is it installed and on the PATH?)",
-                    Map.of(), null);
-        }
-        if (watchdog.killedProcess()) {
-            throw new StepFailedException("'" + argv.get(0) + "' timed out after " + dev.cutover.spi.Durations.format(
-                    timeout) + " and was killed with its child processes", outputs, null);
-        }
-        if (result.getException() != null && started.get() == null) {
+        if (result.getException() != null && started.get() == null && !ChildProcesses.failedToStart(code, err.text())) {
             Throwable cause = result.getException().getCause() != null ? result.getException().getCause()
                     : result.getException();
             throw new StepFailedException("cannot start '" + argv.get(0) + "': " + ctx.mask(String.valueOf(
                     cause.getMessage())) + " (is it installed and on the PATH?)", Map.of(), null);
+        }
+        return finish(ctx, argv, code, out, err, watchdog.killedProcess(), timeout, outputs, "");
+    }
+
+    /**
+     * Runs the command on a fleet host ({@link StepContext#host()}) through its transport: the same argv, env,
+     * stdin, working directory and timeout; on a timeout or abort the host kills the command's whole tree, and
+     * what it leaves running in its process group is stopped when it exits.
+     */
+    private StepResult applyOnHost(StepContext ctx, Inputs in, List<String> argv)
+            throws StepFailedException, InterruptedException {
+        Host host = ctx.host();
+        Map<String, String> env = new LinkedHashMap<>();
+        if (in.has("env")) {
+            in.map("env").forEach((k, v) -> env.put(k, text(v)));
+        }
+        byte[] stdin = in.has("stdin") ? text(in.get("stdin")).getBytes(StandardCharsets.UTF_8) : null;
+        String cwd = in.has("cwd") ? String.valueOf(in.get("cwd")) : null;
+        Duration timeout = ctx.timeout().orElse(null);
+        long t0 = System.nanoTime();
+        Host.Exec e;
+        try {
+            e = host.run(new Host.Command(argv, stdin, env, timeout, ChildProcesses.tag(ctx), cwd));
+        } catch (IOException x) {
+            throw new StepFailedException("cannot run '" + argv.get(0) + "' on " + host.name() + ": "
+                    + ctx.mask(String.valueOf(x.getMessage())));
+        }
+        TailBuffer out = new TailBuffer(TAIL);
+        TailBuffer err = new TailBuffer(TAIL);
+        out.write(e.stdout(), 0, e.stdout().length);
+        err.write(e.stderr(), 0, e.stderr().length);
+        int code = e.exitCode();
+        return finish(ctx, argv, code, out, err, e.timedOut(), timeout, outputs(ctx, code, out, err, t0),
+                " on " + host.name());
+    }
+
+    private static Map<String, Object> outputs(StepContext ctx, int code, TailBuffer out, TailBuffer err, long t0) {
+        Map<String, Object> outputs = new LinkedHashMap<>();
+        outputs.put("exit_code", code);
+        outputs.put("stdout", ctx.mask(out.text()));
+        outputs.put("stderr", ctx.mask(err.text()));
+        outputs.put("duration_ms", (System.nanoTime() - t0) / 1_000_000);
+        return outputs;
+    }
+
+    /** Judges how the command ended (the same on this machine and on a fleet host). */
+    private static StepResult finish(StepContext ctx, List<String> argv, int code, TailBuffer out, TailBuffer err,
+                                     boolean timedOut, Duration timeout, Map<String, Object> outputs, String where)
+            throws StepFailedException {
+        Inputs in = ctx.inputs();
+        if (ChildProcesses.failedToStart(code, err.text())) {
+            throw new StepFailedException("cannot start '" + argv.get(0) + "'" + where + ": " + ctx.mask(err.text()
+                    .strip().replaceFirst("^setsid: failed to execute [^:]*: ", "")) + " (is it installed and on the PATH?)",
+                    Map.of(), null);
+        }
+        if (timedOut) {
+            throw new StepFailedException("'" + argv.get(0) + "' timed out after " + dev.cutover.spi.Durations.format(
+                    timeout) + where + " and was killed with its child processes", outputs, null);
         }
         List<Long> expected = new ArrayList<>();
         for (Object o : in.list("expect_exit")) {
@@ -228,7 +277,7 @@ public final class ShellExecStep implements Check, Change {
         }
         if (!expected.contains((long) code)) {
             String last = lastLine(err.text().isBlank() ? out.text() : err.text());
-            throw new StepFailedException("'" + shortCommand(argv) + "' exited with " + code + " (expected "
+            throw new StepFailedException("'" + shortCommand(argv) + "' exited with " + code + where + " (expected "
                     + expected.stream().map(String::valueOf).reduce((a, b) -> a + " or " + b).orElse("0") + ")"
                     + (last.isEmpty() ? "" : ": " + ctx.mask(last)), outputs, null);
         }

@@ -47,7 +47,12 @@ final class CertStore {
 
     /** Opens an existing store; {@code declared} is the {@code type:} input or UNKNOWN to detect. */
     static CertStore open(Path path, StoreKind declared, Secret password, String input) throws StepFailedException {
-        byte[] bytes = CertificateReader.readBytes(path, input);
+        return open(CertificateReader.readBytes(path, input), path, declared, password, input);
+    }
+
+    /** Opens a store from its bytes (read from the step's host); {@code path} names it in messages. */
+    static CertStore open(byte[] bytes, Path path, StoreKind declared, Secret password, String input)
+            throws StepFailedException {
         StoreKind detected = StoreKind.detect(bytes);
         if (detected == StoreKind.UNKNOWN) {
             throw new StepFailedException("input '" + input + "': " + path + " is not a keystore or certificate file "

@@ -31,18 +31,19 @@ record ImportPlan(CertStore store, boolean creates, List<Addition> additions, Li
     }
 
     /** Reads the store (or starts a new one when allowed) and the bundle, and decides, changing nothing. */
-    static ImportPlan compute(Inputs in) throws StepFailedException {
+    static ImportPlan compute(dev.cutover.spi.StepContext context) throws StepFailedException {
+        Inputs in = context.inputs();
         Path path = StoreInputs.storePath(in);
-        boolean creates = !CertStore.exists(path);
+        boolean creates = !HostStore.isFile(context, path);
         CertStore store;
         if (creates) {
             if (!in.bool("create", false)) {
                 throw new StepFailedException("store " + path + " does not exist; check the path, or set "
                         + "'create: true' (with 'type') to create it");
             }
-            if (!java.nio.file.Files.isDirectory(path.getParent())) {
+            if (!HostStore.isDirectory(context, path.getParent())) {
                 throw new StepFailedException("cannot create store " + path + ": directory " + path.getParent()
-                        + " does not exist");
+                        + " does not exist" + HostStore.where(context));
             }
             StoreKind kind = StoreInputs.type(in, "type");
             if (kind == StoreKind.UNKNOWN) {
@@ -54,7 +55,7 @@ record ImportPlan(CertStore store, boolean creates, List<Addition> additions, Li
             }
             store = CertStore.create(path, kind, "store");
         } else {
-            store = StoreInputs.open(in);
+            store = StoreInputs.open(context);
         }
         requireWritable(store, in);
         Predicate<X509Certificate> filter = StoreInputs.subjectFilter(in, "subject_matches");

@@ -64,8 +64,10 @@ public final class StoreBackupStep implements Undoable, Probeable {
     public Intent prepare(StepContext context) throws StepFailedException {
         Path store = StoreInputs.storePath(context.inputs());
         Path dest = destination(context, store);
-        if (!Files.isRegularFile(store)) {
-            throw new StepFailedException("input 'store': " + store + " does not exist; nothing to back up");
+        java.util.Optional<dev.cutover.spi.Host.FileInfo> info = HostStore.stat(context, store).filter(i -> !i.directory());
+        if (info.isEmpty()) {
+            throw new StepFailedException("input 'store': " + store + " does not exist" + HostStore.where(context)
+                    + "; nothing to back up");
         }
         if (Files.exists(dest)) {
             throw new StepFailedException("input 'destination': " + dest + " already exists; a backup never "
@@ -74,10 +76,15 @@ public final class StoreBackupStep implements Undoable, Probeable {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("store", store.toString());
         data.put("backup", dest.toString());
+        byte[] bytes = HostStore.read(context, store, "store");
         try {
-            data.put("backup_sha256", AtomicFiles.copyDurably(store, dest));
+            Files.createDirectories(dest.toAbsolutePath().getParent());
+            dev.cutover.spi.AtomicFiles.replace(dest, bytes, info.get().permissions().isEmpty()
+                    ? dev.cutover.spi.AtomicFiles.OWNER_ONLY : info.get().permissions());
+            data.put("backup_sha256", dev.cutover.spi.AtomicFiles.sha256(dest));
         } catch (IOException e) {
-            throw new StepFailedException("cannot copy " + store + " to " + dest + ": " + e.getMessage());
+            throw new StepFailedException("cannot copy " + store + HostStore.where(context) + " to " + dest + ": "
+                    + e.getMessage());
         }
         return Intent.of(data);
     }
@@ -86,7 +93,7 @@ public final class StoreBackupStep implements Undoable, Probeable {
     public StepResult apply(StepContext context, Intent intent) throws StepFailedException {
         Path backup = Path.of(intent.string("backup"));
         try {
-            String hash = AtomicFiles.sha256(backup);
+            String hash = dev.cutover.spi.AtomicFiles.sha256(backup);
             if (!hash.equals(intent.string("backup_sha256"))) {
                 throw new StepFailedException("backup " + backup + " changed after it was written; run the step again");
             }
@@ -112,7 +119,7 @@ public final class StoreBackupStep implements Undoable, Probeable {
     public ProbeResult probe(StepContext context, Intent intent) {
         try {
             Path backup = Path.of(intent.string("backup"));
-            return Files.isRegularFile(backup) && AtomicFiles.sha256(backup).equals(intent.string("backup_sha256"))
+            return Files.isRegularFile(backup) && dev.cutover.spi.AtomicFiles.sha256(backup).equals(intent.string("backup_sha256"))
                     ? ProbeResult.DONE : ProbeResult.NOT_DONE;
         } catch (IOException | RuntimeException e) {
             return ProbeResult.UNKNOWN;

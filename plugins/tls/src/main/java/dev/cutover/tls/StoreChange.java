@@ -1,5 +1,7 @@
 package dev.cutover.tls;
 
+import dev.cutover.spi.AtomicFiles;
+import dev.cutover.spi.Host;
 import dev.cutover.spi.Intent;
 import dev.cutover.spi.ProbeResult;
 import dev.cutover.spi.StepContext;
@@ -20,6 +22,8 @@ import java.util.Set;
  * The backup-and-undo discipline shared by the steps that change a store: prepare copies the store
  * byte for byte and records the copy's path and SHA-256 in the intent; every write is atomic; undo
  * restores the copy and checks the hash; probe compares the store's current hash with the backup's.
+ * The store is on the step's host ({@link HostStore}); the backup the undo restores from is kept in the
+ * run directory on cutover's machine, and on a remote host a second copy is left beside the store.
  */
 abstract class StoreChange implements Undoable, Probeable {
     static final String TRAIT = "changes:truststore";
@@ -46,18 +50,35 @@ abstract class StoreChange implements Undoable, Probeable {
         Map<String, Object> expectations = expectations(context);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("store", store.toString());
-        boolean existed = Files.isRegularFile(store);
+        java.util.Optional<Host.FileInfo> info = HostStore.stat(context, store).filter(i -> !i.directory());
+        boolean existed = info.isPresent();
         data.put("store_existed", existed);
         if (existed) {
             Path backup = backupPath(context, store);
+            byte[] bytes = HostStore.read(context, store, "store");
             try {
+                Files.createDirectories(backup.getParent());
+                AtomicFiles.replace(backup, bytes, info.get().permissions().isEmpty() ? AtomicFiles.OWNER_ONLY
+                        : info.get().permissions());
                 data.put("backup", backup.toString());
-                data.put("backup_sha256", AtomicFiles.copyDurably(store, backup));
+                data.put("backup_sha256", AtomicFiles.sha256(bytes));
             } catch (IOException e) {
-                throw new StepFailedException("cannot back up " + store + " to " + backup + ": " + e.getMessage()
-                        + "; nothing was changed. Check free space and permissions of the run directory");
+                throw new StepFailedException("cannot back up " + store + HostStore.where(context) + " to " + backup
+                        + ": " + e.getMessage() + "; nothing was changed. Check free space and permissions of the run"
+                        + " directory");
             }
-            context.note("backed up " + store + " to " + backup);
+            if (!context.host().isLocal()) {
+                String beside = hostBackupPath(context, store);
+                try {
+                    context.host().replace(beside, bytes, info.get().permissions());
+                } catch (IOException e) {
+                    throw new StepFailedException("cannot keep a backup of " + store + " on " + context.host().name()
+                            + " (" + beside + "): " + e.getMessage() + "; nothing was changed");
+                }
+                data.put("host", context.host().name());
+                data.put("host_backup", beside);
+            }
+            context.note("backed up " + store + HostStore.where(context) + " to " + backup);
         }
         data.putAll(expectations);
         return Intent.of(data);
@@ -73,13 +94,19 @@ abstract class StoreChange implements Undoable, Probeable {
         return candidate.toAbsolutePath();
     }
 
+    /** The copy left on a remote host beside the store: {@code .<file>.cutover-<run id>-<step id>.bak}. */
+    static String hostBackupPath(StepContext context, Path store) {
+        String clean = (context.runId() + "-" + context.stepId()).replaceAll("[^A-Za-z0-9._-]", "_");
+        return store.resolveSibling("." + store.getFileName() + ".cutover-" + clean + ".bak").toString();
+    }
+
     /** Writes new content to a store atomically; a failure leaves the original untouched. */
-    void writeStore(Path store, byte[] bytes) throws StepFailedException {
+    void writeStore(StepContext context, Path store, byte[] bytes) throws StepFailedException {
         try {
-            AtomicFiles.write(store, bytes, renamer);
+            HostStore.write(context, store, bytes, renamer);
         } catch (IOException e) {
-            throw new StepFailedException("could not replace " + store + " (" + e.getMessage()
-                    + "); the original file is unchanged");
+            throw new StepFailedException("could not replace " + store + HostStore.where(context) + " ("
+                    + e.getMessage() + "); the original file is unchanged");
         }
     }
 
@@ -88,7 +115,7 @@ abstract class StoreChange implements Undoable, Probeable {
         Path store = Path.of(intent.string("store"));
         if (!Boolean.TRUE.equals(intent.data().get("store_existed"))) {
             try {
-                boolean deleted = Files.deleteIfExists(store);
+                boolean deleted = HostStore.delete(context, store);
                 return StepResult.done(Map.of("store", store.toString(), "deleted", deleted),
                         deleted ? "removed " + store + ", which this step had created" : "nothing to undo");
             } catch (IOException e) {
@@ -98,11 +125,11 @@ abstract class StoreChange implements Undoable, Probeable {
         }
         Path backup = Path.of(intent.string("backup"));
         String expected = intent.string("backup_sha256");
-        return restore(store, backup, expected);
+        return restore(context, store, backup, expected);
     }
 
     /** Restores {@code backup} over {@code store} byte for byte, checking the backup's and the result's SHA-256. */
-    StepResult restore(Path store, Path backup, String expected) throws StepFailedException {
+    StepResult restore(StepContext context, Path store, Path backup, String expected) throws StepFailedException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(backup);
@@ -115,15 +142,16 @@ abstract class StoreChange implements Undoable, Probeable {
             throw new StepFailedException("backup " + backup + " has SHA-256 " + actual + " but " + expected
                     + " was recorded; it was altered after the backup. The store " + store + " was not touched");
         }
-        writeStore(store, bytes);
+        writeStore(context, store, bytes);
         try {
-            String now = AtomicFiles.sha256(store);
+            String now = HostStore.sha256(context, store);
             if (!now.equals(actual)) {
                 throw new StepFailedException("after restoring " + store + " its SHA-256 is " + now + ", expected "
                         + actual + "; copy " + backup + " over it by hand");
             }
         } catch (IOException e) {
-            throw new StepFailedException("cannot re-read " + store + " after restoring it: " + e.getMessage());
+            throw new StepFailedException("cannot re-read " + store + HostStore.where(context) + " after restoring it: "
+                    + e.getMessage());
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("store", store.toString());
@@ -137,10 +165,10 @@ abstract class StoreChange implements Undoable, Probeable {
         try {
             Path store = Path.of(intent.string("store"));
             boolean existed = Boolean.TRUE.equals(intent.data().get("store_existed"));
-            if (!Files.isRegularFile(store)) {
+            if (!HostStore.isFile(context, store)) {
                 return existed ? ProbeResult.UNKNOWN : ProbeResult.NOT_DONE;
             }
-            if (existed && AtomicFiles.sha256(store).equalsIgnoreCase(intent.string("backup_sha256"))) {
+            if (existed && HostStore.sha256(context, store).equalsIgnoreCase(intent.string("backup_sha256"))) {
                 return ProbeResult.NOT_DONE;
             }
             return looksDone(context, intent) ? ProbeResult.DONE : ProbeResult.UNKNOWN;

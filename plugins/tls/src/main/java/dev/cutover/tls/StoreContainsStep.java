@@ -63,7 +63,7 @@ public final class StoreContainsStep implements Check {
             throw new StepFailedException("say what the store must contain: give 'sha256', 'subject', "
                     + "'subject_contains' or 'bundle'");
         }
-        CertStore store = StoreInputs.open(in);
+        CertStore store = StoreInputs.open(context);
         List<CertStore.Entry> entries = store.entries();
         List<String> found = new ArrayList<>();
         List<String> missing = new ArrayList<>();

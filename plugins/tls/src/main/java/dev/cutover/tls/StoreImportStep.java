@@ -20,10 +20,10 @@ public final class StoreImportStep extends StoreChange {
 
     /** The step type as ServiceLoader creates it, renaming with an atomic move. */
     public StoreImportStep() {
-        this(AtomicFiles.ATOMIC_MOVE);
+        this(dev.cutover.spi.AtomicFiles.ATOMIC_MOVE);
     }
 
-    StoreImportStep(AtomicFiles.Renamer renamer) {
+    StoreImportStep(dev.cutover.spi.AtomicFiles.Renamer renamer) {
         super(renamer);
     }
 
@@ -66,7 +66,7 @@ public final class StoreImportStep extends StoreChange {
 
     @Override
     public Plan plan(StepContext context) throws StepFailedException {
-        ImportPlan p = ImportPlan.compute(context.inputs());
+        ImportPlan p = ImportPlan.compute(context);
         String file = p.store().path().getFileName().toString();
         List<String> changes = new ArrayList<>();
         if (p.creates()) {
@@ -93,7 +93,7 @@ public final class StoreImportStep extends StoreChange {
 
     @Override
     Map<String, Object> expectations(StepContext context) throws StepFailedException {
-        ImportPlan p = ImportPlan.compute(context.inputs());
+        ImportPlan p = ImportPlan.compute(context);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("expect_present", p.addedAliases());
         m.put("expect_absent", p.removals());
@@ -102,7 +102,7 @@ public final class StoreImportStep extends StoreChange {
 
     @Override
     boolean looksDone(StepContext context, Intent intent) throws StepFailedException {
-        CertStore store = StoreInputs.open(context.inputs());
+        CertStore store = StoreInputs.open(context);
         for (String alias : stringList(intent, "expect_present")) {
             if (!store.hasAlias(alias)) {
                 return false;
@@ -119,7 +119,7 @@ public final class StoreImportStep extends StoreChange {
     @Override
     public StepResult apply(StepContext context, Intent intent) throws StepFailedException {
         Inputs in = context.inputs();
-        ImportPlan p = ImportPlan.compute(in);
+        ImportPlan p = ImportPlan.compute(context);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("store", p.store().path().toString());
         out.put("type", p.store().kind().label());
@@ -140,7 +140,7 @@ public final class StoreImportStep extends StoreChange {
         for (String alias : p.removals()) {
             p.store().remove(alias);
         }
-        writeStore(p.store().path(), p.store().serialize(StoreInputs.password(in, "password")));
+        writeStore(context, p.store().path(), p.store().serialize(StoreInputs.password(in, "password")));
         out.put("count", p.store().entries().size());
         return StepResult.done(out, "added " + p.additions().size() + " certificate(s) to " + p.store().path());
     }

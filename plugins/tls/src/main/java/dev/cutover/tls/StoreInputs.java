@@ -43,9 +43,12 @@ final class StoreInputs {
         return StoreKind.parse(in.optionalString(name).orElse(null), name);
     }
 
-    /** Opens the store named by {@code store}/{@code password}/{@code type}. */
-    static CertStore open(Inputs in) throws StepFailedException {
-        return CertStore.open(storePath(in), type(in, "type"), password(in, "password"), "store");
+    /** Opens the store named by {@code store}/{@code password}/{@code type}, on the step's host. */
+    static CertStore open(dev.cutover.spi.StepContext context) throws StepFailedException {
+        Inputs in = context.inputs();
+        Path path = storePath(in);
+        return CertStore.open(HostStore.read(context, path, "store"), path, type(in, "type"), password(in, "password"),
+                "store");
     }
 
     /** A filter on subjects from a regular-expression input; everything passes when the input is absent. */

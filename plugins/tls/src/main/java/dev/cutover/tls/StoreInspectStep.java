@@ -59,7 +59,7 @@ public final class StoreInspectStep implements Check {
 
     @Override
     public StepResult check(StepContext context) throws StepFailedException {
-        CertStore store = StoreInputs.open(context.inputs());
+        CertStore store = StoreInputs.open(context);
         List<Map<String, Object>> entries = describe(store);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("store", store.path().toString());

@@ -25,10 +25,10 @@ public final class StoreRemoveStep extends StoreChange {
 
     /** The step type as ServiceLoader creates it, renaming with an atomic move. */
     public StoreRemoveStep() {
-        this(AtomicFiles.ATOMIC_MOVE);
+        this(dev.cutover.spi.AtomicFiles.ATOMIC_MOVE);
     }
 
-    StoreRemoveStep(AtomicFiles.Renamer renamer) {
+    StoreRemoveStep(dev.cutover.spi.AtomicFiles.Renamer renamer) {
         super(renamer);
     }
 
@@ -97,7 +97,7 @@ public final class StoreRemoveStep extends StoreChange {
 
     @Override
     public Plan plan(StepContext context) throws StepFailedException {
-        CertStore store = StoreInputs.open(context.inputs());
+        CertStore store = StoreInputs.open(context);
         List<String> aliases = selected(store, context.inputs());
         List<String> changes = aliases.stream().map(a -> "- alias '" + a + "' from " + store.path().getFileName()).toList();
         return Plan.of(aliases.isEmpty() ? "nothing to remove from " + store.path()
@@ -107,13 +107,13 @@ public final class StoreRemoveStep extends StoreChange {
 
     @Override
     Map<String, Object> expectations(StepContext context) throws StepFailedException {
-        CertStore store = StoreInputs.open(context.inputs());
+        CertStore store = StoreInputs.open(context);
         return Map.of("expect_absent", selected(store, context.inputs()));
     }
 
     @Override
     boolean looksDone(StepContext context, Intent intent) throws StepFailedException {
-        CertStore store = StoreInputs.open(context.inputs());
+        CertStore store = StoreInputs.open(context);
         for (String alias : stringList(intent, "expect_absent")) {
             if (store.hasAlias(alias)) {
                 return false;
@@ -125,7 +125,7 @@ public final class StoreRemoveStep extends StoreChange {
     @Override
     public StepResult apply(StepContext context, Intent intent) throws StepFailedException {
         Inputs in = context.inputs();
-        CertStore store = StoreInputs.open(in);
+        CertStore store = StoreInputs.open(context);
         ImportPlan.requireWritable(store, in);
         List<String> aliases = selected(store, in);
         Map<String, Object> out = new LinkedHashMap<>();
@@ -142,7 +142,7 @@ public final class StoreRemoveStep extends StoreChange {
         for (String alias : aliases) {
             store.remove(alias);
         }
-        writeStore(store.path(), store.serialize(StoreInputs.password(in, "password")));
+        writeStore(context, store.path(), store.serialize(StoreInputs.password(in, "password")));
         out.put("count", store.entries().size());
         return StepResult.done(out, "removed " + aliases.size() + " entr" + (aliases.size() == 1 ? "y" : "ies")
                 + " from " + store.path());

@@ -22,10 +22,10 @@ public final class StoreRestoreStep extends StoreChange {
 
     /** The step type as ServiceLoader creates it, renaming with an atomic move. */
     public StoreRestoreStep() {
-        this(AtomicFiles.ATOMIC_MOVE);
+        this(dev.cutover.spi.AtomicFiles.ATOMIC_MOVE);
     }
 
-    StoreRestoreStep(AtomicFiles.Renamer renamer) {
+    StoreRestoreStep(dev.cutover.spi.AtomicFiles.Renamer renamer) {
         super(renamer);
     }
 
@@ -66,7 +66,7 @@ public final class StoreRestoreStep extends StoreChange {
         Path backup = in.path("backup");
         String actual;
         try {
-            actual = AtomicFiles.sha256(backup);
+            actual = dev.cutover.spi.AtomicFiles.sha256(backup);
         } catch (IOException e) {
             throw new StepFailedException("input 'backup': cannot read " + backup + ": " + e.getMessage());
         }
@@ -77,10 +77,11 @@ public final class StoreRestoreStep extends StoreChange {
         return actual;
     }
 
-    private static String currentHash(Path store) {
+    /** The store's SHA-256 on the step's host, or "" when it is not there. */
+    private static String currentHash(StepContext context, Path store) {
         try {
-            return Files.isRegularFile(store) ? AtomicFiles.sha256(store) : "";
-        } catch (IOException e) {
+            return HostStore.isFile(context, store) ? HostStore.sha256(context, store) : "";
+        } catch (IOException | StepFailedException e) {
             return "";
         }
     }
@@ -90,7 +91,7 @@ public final class StoreRestoreStep extends StoreChange {
         Inputs in = context.inputs();
         String hash = checkedBackupHash(in);
         Path store = StoreInputs.storePath(in);
-        if (currentHash(store).equals(hash)) {
+        if (currentHash(context, store).equals(hash)) {
             return Plan.of(store + " already equals backup " + in.path("backup"));
         }
         return Plan.of("would restore " + store + " from " + in.path("backup"),
@@ -107,7 +108,7 @@ public final class StoreRestoreStep extends StoreChange {
 
     @Override
     boolean looksDone(StepContext context, Intent intent) {
-        return currentHash(Path.of(intent.string("store"))).equalsIgnoreCase(intent.string("restore_sha256"));
+        return currentHash(context, Path.of(intent.string("store"))).equalsIgnoreCase(intent.string("restore_sha256"));
     }
 
     @Override
@@ -115,14 +116,14 @@ public final class StoreRestoreStep extends StoreChange {
         Inputs in = context.inputs();
         Path store = StoreInputs.storePath(in);
         String hash = checkedBackupHash(in);
-        if (currentHash(store).equals(hash)) {
+        if (currentHash(context, store).equals(hash)) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("store", store.toString());
             out.put("restored_from", in.path("backup").toString());
             out.put("sha256", hash);
             return StepResult.unchanged("store already equals the backup", out);
         }
-        StepResult r = restore(store, in.path("backup"), hash);
+        StepResult r = restore(context, store, in.path("backup"), hash);
         Map<String, Object> out = new LinkedHashMap<>(r.outputs());
         if (intent.data().containsKey("backup")) {
             out.put("backup", intent.string("backup"));

@@ -31,7 +31,7 @@ class StoreBackupRestoreTest {
         Path copy = Path.of(backup.output("backup").toString());
         assertTrue(copy.startsWith(dir.resolve("run1").resolve("backups").resolve("backup")), copy.toString());
         assertArrayEquals(original, Files.readAllBytes(copy));
-        assertEquals(AtomicFiles.sha256(original), backup.output("sha256"));
+        assertEquals(dev.cutover.spi.AtomicFiles.sha256(original), backup.output("sha256"));
         assertEquals(ProbeResult.DONE, backupKit.probe(backup));
 
         StepTestKit.of(new StoreImportStep()).runDirectory(dir.resolve("run2")).with("store", store)
@@ -59,9 +59,9 @@ class StoreBackupRestoreTest {
         Path other = Files.writeString(dir.resolve("other.jks"), "not the backup");
 
         StepRecording r = StepTestKit.of(new StoreRestoreStep()).runDirectory(dir.resolve("run")).with("store", store)
-                .with("backup", other).with("sha256", AtomicFiles.sha256(original)).apply().assertFailed();
+                .with("backup", other).with("sha256", dev.cutover.spi.AtomicFiles.sha256(original)).apply().assertFailed();
 
-        assertTrue(r.error().contains("not the expected " + AtomicFiles.sha256(original)), r.error());
+        assertTrue(r.error().contains("not the expected " + dev.cutover.spi.AtomicFiles.sha256(original)), r.error());
         assertArrayEquals(original, Files.readAllBytes(store));
     }
 

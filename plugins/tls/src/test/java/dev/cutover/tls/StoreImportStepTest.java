@@ -114,7 +114,7 @@ class StoreImportStepTest {
         StepRecording applied = kit.apply().assertSucceeded();
         assertEquals(List.of("step.started", "step.intent", "step.succeeded"), applied.eventNames());
         Map<String, Object> intent = applied.intent().data();
-        assertEquals(AtomicFiles.sha256(original), intent.get("backup_sha256"));
+        assertEquals(dev.cutover.spi.AtomicFiles.sha256(original), intent.get("backup_sha256"));
         assertArrayEquals(original, Files.readAllBytes(Path.of(intent.get("backup").toString())));
         assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(store)));
         assertEquals(116, TestStores.keytoolList(store, "PKCS12", PASSWORD).count());
