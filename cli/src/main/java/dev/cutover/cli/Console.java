@@ -54,16 +54,7 @@ final class Console implements RunListener {
             out.print("\r\u001b[2K");
             pending = false;
         }
-        String tag = switch (o.status()) {
-            case SUCCEEDED -> paint("[ ok ]", "\u001b[32m");
-            case UNCHANGED -> paint("[same]", "\u001b[32m");
-            case FAILED -> paint("[FAIL]", "\u001b[31m");
-            case SKIPPED -> paint("[skip]", "\u001b[33m");
-            case PLANNED -> paint("[plan]", "\u001b[36m");
-            case UNDONE -> paint("[undo]", "\u001b[35m");
-            case UNDO_FAILED -> paint("[UNDO FAILED]", "\u001b[31m");
-            case NOT_UNDONE -> paint("[keep]", "\u001b[33m");
-        };
+        String tag = paint(look(o.status(), false, section), color(o.status(), section));
         StringBuilder line = new StringBuilder("  ").append(tag).append(' ')
                 .append(String.format("%-28s", o.id())).append(String.format(" %8s", Durations.format(
                         Duration.ofMillis(o.durationMs()))));
@@ -74,6 +65,65 @@ final class Console implements RunListener {
             line.append("  ").append(firstLine(o.message()));
         }
         out.println(line);
+        out.flush();
+    }
+
+    /** One line per host step: {@code [web-2] restart-app ok 1.2s}. */
+    @Override
+    public synchronized void hostStepFinished(String host, String section, StepOutcome o) {
+        endPending();
+        String word = paint(look(o.status(), true, section), color(o.status(), section));
+        StringBuilder line = new StringBuilder("  [").append(Printable.line(host)).append("] ")
+                .append(section.equals("steps") || section.equals("undo") ? "" : section + " ")
+                .append(o.id()).append(' ').append(word).append(' ')
+                .append(Durations.format(Duration.ofMillis(o.durationMs())));
+        if (o.attempts() > 1) {
+            line.append("  ").append(o.attempts()).append(" attempts");
+        }
+        if (!o.message().isEmpty()) {
+            line.append("  ").append(firstLine(o.message()));
+        }
+        out.println(line);
+        out.flush();
+    }
+
+    /** How a status reads: a step's tag ({@code [ ok ]}) or a host step's word ({@code ok}). */
+    private static String look(StepStatus status, boolean host, String section) {
+        return switch (status) {
+            case SUCCEEDED -> host ? (section.equals("undo") ? "undone" : "ok") : "[ ok ]";
+            case UNCHANGED -> host ? "unchanged" : "[same]";
+            case FAILED -> host ? "FAILED" : "[FAIL]";
+            case SKIPPED -> host ? "skipped" : "[skip]";
+            case PLANNED -> host ? "planned" : "[plan]";
+            case UNDONE -> host ? "undone" : "[undo]";
+            case UNDO_FAILED -> host ? "UNDO FAILED" : "[UNDO FAILED]";
+            case NOT_UNDONE -> host ? "kept" : "[keep]";
+        };
+    }
+
+    private static String color(StepStatus status, String section) {
+        return switch (status) {
+            case SUCCEEDED -> section.equals("undo") ? "\u001b[35m" : "\u001b[32m";
+            case UNCHANGED -> "\u001b[32m";
+            case FAILED, UNDO_FAILED -> "\u001b[31m";
+            case SKIPPED, NOT_UNDONE -> "\u001b[33m";
+            case PLANNED -> "\u001b[36m";
+            case UNDONE -> "\u001b[35m";
+        };
+    }
+
+    @Override
+    public synchronized void hostNote(String host, String stepId, String message) {
+        endPending();
+        out.println("         [" + Printable.line(host) + "] " + stepId + ": " + indent(Printable.text(message)));
+        out.flush();
+    }
+
+    @Override
+    public synchronized void batchStarted(String block, int index, int of, List<String> hosts, boolean canary) {
+        endPending();
+        out.println(paint(block + ": batch " + index + "/" + of + (canary ? " (canary)" : "") + ": "
+                + Printable.line(String.join(", ", hosts)), "\u001b[1m"));
         out.flush();
     }
 
@@ -116,6 +166,9 @@ final class Console implements RunListener {
             for (String a : o.manualActions()) {
                 out.println("  - " + indent(Printable.text(a)));
             }
+        }
+        if (o.status() != dev.cutover.run.RunStatus.PLANNED) {
+            FleetRendering.printHostTable(out, o.hosts());
         }
         out.println("journal: " + o.journal());
         out.flush();

@@ -46,6 +46,10 @@ final class JsonSummary {
             steps.add(st);
         }
         m.put("steps", steps);
+        if (!o.hosts().isEmpty()) {
+            m.put("hosts", o.hosts().stream().map(h -> Map.of("host", h.host(), "state", h.state().name(),
+                    "detail", h.detail())).toList());
+        }
         return m;
     }
 

@@ -21,9 +21,11 @@ import java.util.Map;
  * @param registry the step types
  * @param masker   the run's masker, holding every secret value read
  * @param environment the environment variables the values were resolved with
+ * @param fleet    the hosts the runbook's {@code hosts:} blocks run on, from the environment's inventory
  */
 record Prepared(Runbook runbook, Map<String, Object> params, ParamResolver.EnvironmentFile env,
-                StepTypeRegistry registry, Masker masker, Map<String, String> environment) {
+                StepTypeRegistry registry, Masker masker, Map<String, String> environment,
+                dev.cutover.runbook.Fleet fleet) {
 
     /** Loads and checks; any problem is an {@link InvalidRunbookException} (exit 2). */
     static Prepared load(RunbookOptions o, boolean fetchSecrets) throws InvalidRunbookException {
@@ -34,10 +36,14 @@ record Prepared(Runbook runbook, Map<String, Object> params, ParamResolver.Envir
         ParamResolver.EnvironmentFile env = envFile == null ? null : ParamResolver.readEnvironment(envFile);
         Masker masker = new Masker();
         Map<String, String> environment = o.environment();
-        Map<String, Object> params = new ParamResolver(environment, masker, fetchSecrets)
-                .withPrompt(Prepared::promptForSecret).withSecretSources(() -> SecretSourceRegistry.load(plugins))
-                .resolve(rb, env, o.sets);
-        return new Prepared(rb, params, env, registry, masker, environment);
+        ParamResolver resolver = new ParamResolver(environment, masker, fetchSecrets)
+                .withPrompt(Prepared::promptForSecret).withSecretSources(() -> SecretSourceRegistry.load(plugins));
+        Map<String, Object> params = resolver.resolve(rb, env, o.sets);
+        dev.cutover.runbook.Inventory inventory = new dev.cutover.runbook.InventoryReader(resolver::secretFrom)
+                .read(env);
+        dev.cutover.runbook.Fleet fleet = dev.cutover.runbook.Fleet.resolve(rb, inventory,
+                dev.cutover.run.Connectors.availableTransports());
+        return new Prepared(rb, params, env, registry, masker, environment, fleet);
     }
 
     /** A no-echo prompt on the terminal; null when not on one. */

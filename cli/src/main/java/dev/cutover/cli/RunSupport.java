@@ -62,7 +62,7 @@ final class RunSupport {
         RunOptions options = RunOptions.builder(global.stateDirectory()).dryRun(dryRun).operator(operator)
                 .ticket(ticket).environment(rbo.environmentLabel()).environmentVariables(global.environment())
                 .windows(rbo.policy.windows(p.env())).overrideWindow(rbo.policy.overrideReason())
-                .approver(rbo.policy.approver(operator, out)).approverKeys(approverKeys).build();
+                .approver(rbo.policy.approver(operator, out)).approverKeys(approverKeys).fleet(p.fleet()).build();
         RunListener console = new Console(global.json() ? err : out, global.color());
         Abort abort = new Abort();
         Interrupts previous = installInterruptHandler(abort, err);

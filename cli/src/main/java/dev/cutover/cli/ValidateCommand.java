@@ -41,11 +41,16 @@ final class ValidateCommand implements Callable<Integer> {
                 m.put("sha256", p.runbook().sha256());
                 m.put("steps", p.runbook().allSteps().size());
                 m.put("allowed_lints", lints.allowedJson());
+                if (p.runbook().hasFleet()) {
+                    m.put("hosts", FleetRendering.batchesJson(p.runbook(), p.fleet()));
+                }
                 JsonSummary.print(spec.commandLine().getOut(), m);
             } else {
                 spec.commandLine().getOut().println(runbook.runbook + ": valid (" + p.runbook().name() + ", "
                         + p.runbook().preflight().size() + " preflight, " + p.runbook().steps().size() + " steps, "
-                        + p.runbook().validate().size() + " validate, " + p.runbook().rollback().size() + " rollback)");
+                        + p.runbook().validate().size() + " validate, " + p.runbook().rollback().size() + " rollback"
+                        + (p.runbook().hasFleet() ? ", " + p.runbook().blocks().size() + " hosts block(s)" : "") + ")");
+                FleetRendering.printBatches(spec.commandLine().getOut(), p.runbook(), p.fleet());
             }
             return 0;
         } catch (InvalidRunbookException e) {

@@ -56,10 +56,11 @@ class CrashHarnessIT {
                 """.formatted(i);
     }
 
-    private record Proc(int exit, String out) {
+    record Proc(int exit, String out) {
     }
 
-    private Proc cutover(List<String> jvm, String... args) throws Exception {
+    /** Runs the real CLI; kills it with SIGKILL when it says it paused after an event. */
+    static Proc cutover(List<String> jvm, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(jvm);
         cmd.addAll(List.of("-jar", JarProcessIT.JAR.toString()));

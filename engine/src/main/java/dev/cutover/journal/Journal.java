@@ -151,10 +151,34 @@ public final class Journal implements Closeable {
         return write(event, step, section, attempt, data, false);
     }
 
+    /** The fleet host the current thread works for (its events carry {@code host}); null: none. */
+    private static final ThreadLocal<String> HOST = new ThreadLocal<>();
+
+    /**
+     * Marks the events this thread appends from now on as a fleet host's ({@code "host": NAME} in their
+     * data), or, with null, as the run's own.
+     */
+    public static void onHost(String host) {
+        if (host == null) {
+            HOST.remove();
+        } else {
+            HOST.set(host);
+        }
+    }
+
+    /** The fleet host this thread works for, or null. */
+    public static String currentHost() {
+        return HOST.get();
+    }
+
     @SuppressWarnings("unchecked")
     private JournalEvent write(String event, String step, String section, Integer attempt, Map<String, Object> data,
                                boolean force) {
         Map<String, Object> masked = new java.util.LinkedHashMap<>();
+        String host = HOST.get();
+        if (host != null && (data == null || !data.containsKey("host"))) {
+            masked.put("host", host); // an event of a fleet host's step says which host
+        }
         if (data != null) {
             // a Verbatim value is recorded as it is (it holds no secret, only references to them); every other
             // value has every known secret masked

@@ -62,6 +62,14 @@ public record JournalEvent(long seq, String time, String run, String event, Stri
         return Canonical.sha256(Canonical.encode(hashedFields));
     }
 
+    /**
+     * The fleet host this event is about ({@code "host"} in its data, which the events of a host's step carry),
+     * or null for the run's own events ({@code run.started} records the machine cutover ran on as its host).
+     */
+    public String fleetHost() {
+        return event.equals("run.started") ? null : dataString("host");
+    }
+
     /** A string from data, or null. */
     public String dataString(String key) {
         Object v = data.get(key);

@@ -22,7 +22,7 @@ final class ShellInterpolationLint {
     private static final Set<String> SHELLS = Set.of("sh", "bash", "dash", "zsh", "ksh", "ash", "mksh", "fish",
             "busybox");
     private static final Set<String> CODE_FLAG_E = Set.of("perl", "ruby", "node", "nodejs", "osascript");
-    private static final Set<String> KINDS = Set.of("params", "env", "steps");
+    private static final Set<String> KINDS = Set.of("params", "env", "steps", "host");
 
     private final LintScope scope;
 

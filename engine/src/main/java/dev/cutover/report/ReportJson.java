@@ -124,6 +124,28 @@ final class ReportJson {
             t.put("revalidation", rb.revalidation());
             m.put("rollback", t);
         }
+        if (!r.hosts().isEmpty()) {
+            List<Map<String, Object>> hosts = new ArrayList<>();
+            for (RunReport.HostView hv : r.hosts()) {
+                Map<String, Object> t = new LinkedHashMap<>();
+                t.put("host", hv.host());
+                t.put("state", hv.state());
+                t.put("steps", hv.steps());
+                t.put("timeline", hv.timeline().stream().map(e -> {
+                    Map<String, Object> x = new LinkedHashMap<>();
+                    x.put("seq", e.seq());
+                    x.put("offset_ms", e.offsetMs());
+                    x.put("section", e.section());
+                    x.put("step", e.step());
+                    x.put("event", e.event());
+                    x.put("outcome", e.outcome());
+                    x.put("error", e.error());
+                    return x;
+                }).toList());
+                hosts.add(t);
+            }
+            m.put("hosts", hosts);
+        }
         try {
             return MAPPER.writeValueAsString(m) + "\n";
         } catch (JsonProcessingException e) {

@@ -23,9 +23,24 @@ import java.util.Map;
  * @param spans        one bar per step attempt, in start order
  * @param summary      the auditor's first questions answered: changed, undone, re-validated, approved
  * @param rollback     what the rollback did, or null when there was none
+ * @param hosts        with fleet hosts: each host's end state, its step grid and its timeline; empty otherwise
  */
 public record RunReport(Header header, Verification verification, Summary summary, List<TimelineEntry> timeline,
-                        List<Span> spans, Rollback rollback) {
+                        List<Span> spans, Rollback rollback, List<HostView> hosts) {
+
+    /**
+     * One fleet host: where it ended, each of its steps' outcomes (in order, e.g. {@code ok → undone}), and its
+     * events.
+     *
+     * @param state succeeded, rolled back, not reached, unreachable, failed or in doubt
+     */
+    public record HostView(String host, String state, Map<String, String> steps, List<HostEvent> timeline) {
+    }
+
+    /** One event of a fleet host's timeline. */
+    public record HostEvent(long seq, long offsetMs, String section, String step, String event, String outcome,
+                            String error) {
+    }
 
     /** The JSON report's schema id; a change that is not backward compatible bumps it. */
     public static final String SCHEMA = "cutover.report/v1";
@@ -139,7 +154,8 @@ public record RunReport(Header header, Verification verification, Summary summar
                 sv.seal() == null ? null : sv.seal().fingerprint(), sv.seal() == null ? null : sv.seal().algorithm(),
                 v.checks().stream().map(c -> new Check(c.name(), c.status().name().toLowerCase(Locale.ROOT),
                         c.text())).toList(), verdictText(v));
-        return new RunReport(b.header(), ver, AuditSummary.of(v.events()), b.timeline(), b.spans(), b.rollback());
+        return new RunReport(b.header(), ver, AuditSummary.of(v.events()), b.timeline(), b.spans(), b.rollback(),
+                HostGrid.of(v.events()));
     }
 
     static String verdictText(RecordVerifier.Verdict v) {

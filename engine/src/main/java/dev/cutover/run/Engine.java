@@ -39,9 +39,19 @@ public final class Engine {
     private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
     private final StepTypeRegistry registry;
+    private final java.util.function.Supplier<Connectors> connectors;
 
     public Engine(StepTypeRegistry registry) {
+        this(registry, Connectors.discovered());
+    }
+
+    /**
+     * An engine that reaches fleet hosts through these transports ({@link Connectors#of}), one fresh set per
+     * run, closed when the run ends.
+     */
+    public Engine(StepTypeRegistry registry, java.util.function.Supplier<Connectors> connectors) {
         this.registry = registry;
+        this.connectors = connectors;
     }
 
     /** A new run id: UTC time plus a random suffix. */
@@ -69,6 +79,9 @@ public final class Engine {
                     abort, options.approver(), options.approverKeys());
             StepRunner runner = new StepRunner(rc);
             RunState state = new RunState(rb, params, options, runner);
+            if (rb.hasFleet()) {
+                state.useFleet(connectors.get());
+            }
             Gates.Passed gates = options.dryRun() ? new Gates.Passed(null, null)
                     : Gates.check(rb, params, options, journal, runId, runDir, masker);
             try {
@@ -163,6 +176,9 @@ public final class Engine {
         h.put("java_version", System.getProperty("java.version"));
         h.put("mode", o.dryRun() ? "plan" : "run");
         h.put("rehearsal", o.rehearsal() || o.dryRun());
+        if (rb.hasFleet()) {
+            h.put("fleet", FleetRecord.encode(o.fleet())); // resume and a later rollback reach the same hosts
+        }
         return h;
     }
 

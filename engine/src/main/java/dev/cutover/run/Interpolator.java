@@ -23,9 +23,17 @@ final class Interpolator {
     private final String runId;
     private final Path runDir;
     private final Masker masker;
+    private final dev.cutover.spi.Host host;
 
     Interpolator(Map<String, Object> params, Map<String, String> env, Map<String, Map<String, Object>> outputs,
                  String runId, Path runDir, Masker masker) {
+        this(params, env, outputs, runId, runDir, masker, null);
+    }
+
+    /** @param host the fleet host a {@code hosts:} block's step runs on ({@code ${host.*}}), or null */
+    Interpolator(Map<String, Object> params, Map<String, String> env, Map<String, Map<String, Object>> outputs,
+                 String runId, Path runDir, Masker masker, dev.cutover.spi.Host host) {
+        this.host = host;
         this.params = params;
         this.env = env;
         this.outputs = outputs;
@@ -110,6 +118,17 @@ final class Interpolator {
             }
             case "run" -> {
                 return r.name().equals("id") ? runId : runDir.toString();
+            }
+            case "host" -> {
+                if (host == null) {
+                    throw new StepFailedException("${" + r.text() + "} is known only to steps of a hosts: block");
+                }
+                String v = r.name().equals("name") ? host.name() : host.values().get(r.name());
+                if (v == null) {
+                    throw new StepFailedException("host '" + host.name() + "' has no value '" + r.name()
+                            + "' in the inventory");
+                }
+                return v;
             }
             default -> {
                 Map<String, Object> out = outputs.get(r.name());

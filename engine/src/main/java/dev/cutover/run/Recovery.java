@@ -38,9 +38,16 @@ public final class Recovery {
     /** Created in a run's directory by the one rollback that undoes it; names that rollback's run. */
     public static final String ROLLED_BACK_BY = "rolled-back-by";
     private final StepTypeRegistry registry;
+    private final java.util.function.Supplier<Connectors> connectors;
 
     public Recovery(StepTypeRegistry registry) {
+        this(registry, Connectors.discovered());
+    }
+
+    /** A recovery that reaches a fleet run's hosts through these transports. */
+    public Recovery(StepTypeRegistry registry, java.util.function.Supplier<Connectors> connectors) {
         this.registry = registry;
+        this.connectors = connectors;
     }
 
     /** Recovery cannot proceed; nothing was changed (exit 5). */
@@ -71,7 +78,7 @@ public final class Recovery {
         Instant started = Instant.now();
         Journal journal = Journal.reopen(runDir, options.operator(), masker);
         try {
-            JournalState js = new JournalState(journal.events());
+            JournalState js = new JournalState(FleetRecovery.globalEvents(journal.events()));
             if (js.finished().isPresent()) {
                 throw new RefusedException("run " + journal.runId() + " already finished " + js.finishedStatus
                         + (js.finishedStatus.equals("SUCCEEDED") ? "; to undo it use 'cutover rollback "
@@ -80,7 +87,8 @@ public final class Recovery {
             checkRunbook(js, rb, force);
             StepRunner runner = new StepRunner(new RunContext(journal, journal.runId(), runDir, RunContext.baseOf(rb),
                     registry, masker, listener, abort, options.approver(), options.approverKeys()));
-            RunState state = new RunState(rb, params, options, runner);
+            RunState state = new RunState(rb, params, rb.hasFleet() ? options.withFleet(FleetRecord.decode(
+                    js.header.get("fleet"))) : options, runner);
             try {
                 // the runbook's lock before anything else is decided or written: a run that cannot have it stays
                 // as it is, unfinished, for a later resume (its journal records only the refusal)
@@ -119,17 +127,28 @@ public final class Recovery {
                         js.finishedSteps.add(js.inDoubt.stepId());
                     }
                 }
+                boolean rolloutTouched = false;
+                if (rb.hasFleet()) {
+                    state.useFleet(connectors.get());
+                    // each host the run changed: reached again, its changes and its step in doubt (probed now) read
+                    // from its own events; a rollout is not continued, it is rolled back
+                    rolloutTouched = new FleetRecovery(this, state, rb, journal.runId()).restore(journal.events(),
+                            resolver, js, resumed);
+                }
                 journal.append(EventType.RUN_RESUMED, null, null, null, resumed);
                 listener.runStarted(journal.runId(), rb.name(), false);
                 if (journal.repairedTail() != null) {
                     listener.note("journal", "removed a torn last line left by the crash (journaled in run.resumed)");
                 }
+                boolean finalRolloutTouched = rolloutTouched;
                 try {
                     return Engine.finish(state, gates, started, () -> {
-                        if (js.mustRollBack()) {
+                        if (js.mustRollBack() || rb.hasFleet() && (finalRolloutTouched || js.reachedSteps)) {
                             state.alreadyUndone(js.undone);
-                            return new Rollback(state).run(started, js.failureReason == null ? "run was rolling back "
-                                    + "when it stopped" : js.failureReason);
+                            return new Rollback(state).run(started, js.failureReason != null ? js.failureReason
+                                    : js.rollingBack || !rb.hasFleet() ? "run was rolling back when it stopped"
+                                    : "the run stopped during its hosts rollout; a rollout is not continued after a "
+                                    + "crash: the hosts it changed are rolled back, then the changes before it");
                         }
                         if (!js.reachedSteps) {
                             return state.execute(started);
@@ -165,7 +184,7 @@ public final class Recovery {
             throw new RefusedException("the journal of the run to roll back does not verify (" + v.problem()
                     + "); its undo records cannot be trusted");
         }
-        JournalState js = new JournalState(v.events());
+        JournalState js = new JournalState(FleetRecovery.globalEvents(v.events()));
         String originalId = v.events().get(0).run();
         Optional<String> earlier = rolledBackBy(originalRunDir);
         if (earlier.isPresent()) {
@@ -213,11 +232,16 @@ public final class Recovery {
             listener.runStarted(runId, rb.name(), false);
             StepRunner runner = new StepRunner(new RunContext(journal, runId, runDir, RunContext.baseOf(rb), registry,
                     masker, listener, abort, options.approver(), options.approverKeys()));
-            RunState state = new RunState(rb, params, options, runner);
+            RunState state = new RunState(rb, params, rb.hasFleet() ? options.withFleet(FleetRecord.decode(
+                    js.header.get("fleet"))) : options, runner);
             // what must be resolved again resolves as in the original run: ${run.dir} is its directory
             state.interpolateAs(originalId, originalRunDir);
             try {
                 restore(state, js, rb);
+                if (rb.hasFleet()) {
+                    state.useFleet(connectors.get());
+                    new FleetRecovery(this, state, rb, originalId).restore(v.events(), null, js, new LinkedHashMap<>());
+                }
                 Gates.Passed gates = lock(rb, params, options, journal, runDir, masker);
                 try {
                     return Engine.finish(state, gates, started, () -> gates.refused()
@@ -308,7 +332,7 @@ public final class Recovery {
         }
     }
 
-    private void restore(RunState state, JournalState js, Runbook rb) {
+    void restore(RunState state, JournalState js, Runbook rb) {
         js.outputs.forEach(state::restoreOutputs);
         state.restoreFacts(js.preflightFacts);
         for (JournalState.Done d : js.completed) {
@@ -317,7 +341,7 @@ public final class Recovery {
     }
 
     /** A completed change rebuilt from its journaled intent, with the inputs recorded then. */
-    private void addCompleted(RunState state, Runbook rb, JournalState.Done d, Map<String, Object> outputs) {
+    void addCompleted(RunState state, Runbook rb, JournalState.Done d, Map<String, Object> outputs) {
         Optional<StepDef> sd = rb.step(d.stepId());
         if (sd.isEmpty()) {
             return;
@@ -340,7 +364,7 @@ public final class Recovery {
                 false));
     }
 
-    private ProbeResult decide(RunState state, JournalState.Done d, Runbook rb, InDoubtResolver resolver) {
+    ProbeResult decide(RunState state, JournalState.Done d, Runbook rb, InDoubtResolver resolver) {
         StepDef sd = rb.step(d.stepId()).orElse(null);
         if (sd == null) {
             return resolver.decide(d.stepId(), "?");

@@ -37,14 +37,23 @@ final class Revalidation {
     }
 
     private final RunState s;
+    private final List<StepDef> preflightSteps;
+    private final List<StepDef> healthSteps;
 
     Revalidation(RunState s) {
+        this(s, s.runbook().preflight(), s.runbook().validate().stream().filter(StepDef::revalidate).toList());
+    }
+
+    /** With these checks (a fleet host's: its blocks' preflight and {@code revalidate: true} checks). */
+    Revalidation(RunState s, List<StepDef> preflight, List<StepDef> health) {
         this.s = s;
+        this.preflightSteps = List.copyOf(preflight);
+        this.healthSteps = List.copyOf(health);
     }
 
     Result run() {
-        List<StepDef> preflight = s.runbook().preflight().stream().filter(p -> s.runner().readOnly(p)).toList();
-        List<StepDef> health = s.runbook().validate().stream().filter(StepDef::revalidate).toList();
+        List<StepDef> preflight = preflightSteps.stream().filter(p -> s.runner().readOnly(p)).toList();
+        List<StepDef> health = healthSteps;
         List<String> problems = new ArrayList<>();
         int checked = 0;
         int compared = 0;

@@ -24,4 +24,24 @@ public interface RunListener {
 
     default void runFinished(RunOutcome outcome) {
     }
+
+    /** A step, undo or check of a fleet host finished (by default shown like any step). */
+    default void hostStepFinished(String host, String section, StepOutcome outcome) {
+        stepFinished(section, outcome);
+    }
+
+    /** A progress note about a step of a fleet host. */
+    default void hostNote(String host, String stepId, String message) {
+        note(stepId, "[" + host + "] " + message);
+    }
+
+    /**
+     * A batch of a {@code hosts:} block starts.
+     *
+     * @param index  1-based
+     * @param canary whether it is the canary batch
+     */
+    default void batchStarted(String block, int index, int of, java.util.List<String> hosts, boolean canary) {
+        sectionStarted(block + ": batch " + index + "/" + of + (canary ? " (canary)" : "") + " " + hosts);
+    }
 }

@@ -1,5 +1,7 @@
 package dev.cutover.run;
 
+import dev.cutover.runbook.Fleet;
+
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -19,14 +21,32 @@ import java.util.Map;
  * @param approver       answers approval steps
  * @param approverKeys   the public keys of the people who may approve; when any are given, approval steps
  *                       count only approvals signed with them ({@code cutover approve}); never null
+ * @param fleet          the hosts the runbook's {@code hosts:} blocks run on; {@link Fleet#NONE} without any
  */
 public record RunOptions(Path stateDirectory, boolean dryRun, String operator, String ticket, String environment,
                          Map<String, String> environmentVariables, boolean rehearsal, String failAfterStep,
                          java.util.List<dev.cutover.runbook.ChangeWindow> windows, String overrideWindowReason,
-                         Approver approver, java.util.List<dev.cutover.journal.SealPublicKey> approverKeys) {
+                         Approver approver, java.util.List<dev.cutover.journal.SealPublicKey> approverKeys,
+                         Fleet fleet) {
 
     public RunOptions {
         approverKeys = approverKeys == null ? java.util.List.of() : java.util.List.copyOf(approverKeys);
+        fleet = fleet == null ? Fleet.NONE : fleet;
+    }
+
+    /** Options without fleet hosts. */
+    public RunOptions(Path stateDirectory, boolean dryRun, String operator, String ticket, String environment,
+                      Map<String, String> environmentVariables, boolean rehearsal, String failAfterStep,
+                      java.util.List<dev.cutover.runbook.ChangeWindow> windows, String overrideWindowReason,
+                      Approver approver, java.util.List<dev.cutover.journal.SealPublicKey> approverKeys) {
+        this(stateDirectory, dryRun, operator, ticket, environment, environmentVariables, rehearsal, failAfterStep,
+                windows, overrideWindowReason, approver, approverKeys, Fleet.NONE);
+    }
+
+    /** These options with these fleet hosts (a resume, a later rollback: the hosts the run recorded). */
+    public RunOptions withFleet(Fleet f) {
+        return new RunOptions(stateDirectory, dryRun, operator, ticket, environment, environmentVariables, rehearsal,
+                failAfterStep, windows, overrideWindowReason, approver, approverKeys, f);
     }
 
     public static Builder builder(Path stateDirectory) {
@@ -47,6 +67,7 @@ public record RunOptions(Path stateDirectory, boolean dryRun, String operator, S
         private String overrideWindowReason;
         private Approver approver = Approver.DENY;
         private java.util.List<dev.cutover.journal.SealPublicKey> approverKeys = java.util.List.of();
+        private Fleet fleet = Fleet.NONE;
 
         private Builder(Path stateDirectory) {
             this.stateDirectory = stateDirectory;
@@ -120,9 +141,15 @@ public record RunOptions(Path stateDirectory, boolean dryRun, String operator, S
             return this;
         }
 
+        /** The hosts of the runbook's {@code hosts:} blocks (default: none). */
+        public Builder fleet(Fleet v) {
+            fleet = v;
+            return this;
+        }
+
         public RunOptions build() {
             return new RunOptions(stateDirectory, dryRun, operator, ticket, environment, env, rehearsal, failAfterStep,
-                    windows, overrideWindowReason, approver, approverKeys);
+                    windows, overrideWindowReason, approver, approverKeys, fleet);
         }
     }
 }

@@ -18,12 +18,21 @@ import java.util.List;
  * @param revalidation  after a rollback, what proved the system is back ("3 preflight checks match the facts
  *                      before the change; 1 health check passed"), or that nothing could be checked; empty
  *                      when nothing was rolled back
+ * @param hosts         with {@code hosts:} blocks: where each fleet host ended; empty otherwise
  */
 public record RunOutcome(String runId, RunStatus status, Path runDirectory, Instant started, Instant finished,
-                         List<StepOutcome> steps, String reason, List<String> manualActions, String revalidation) {
+                         List<StepOutcome> steps, String reason, List<String> manualActions, String revalidation,
+                         List<HostResult> hosts) {
 
     public RunOutcome {
         revalidation = revalidation == null ? "" : revalidation;
+        hosts = hosts == null ? List.of() : List.copyOf(hosts);
+    }
+
+    /** An outcome without fleet hosts. */
+    public RunOutcome(String runId, RunStatus status, Path runDirectory, Instant started, Instant finished,
+                      List<StepOutcome> steps, String reason, List<String> manualActions, String revalidation) {
+        this(runId, status, runDirectory, started, finished, steps, reason, manualActions, revalidation, List.of());
     }
 
     /** An outcome without a rollback. */

@@ -39,12 +39,45 @@ final class RunState {
     private Path interpolationRunDir;
     private String interpolationRunId;
     private boolean refused;
+    /** The run's hosts: blocks, or null (a runbook without them, or this is one host's state). */
+    private FleetRun fleet;
+    /** Whether this is one fleet host's state (its runner works on that host). */
+    private final boolean forHost;
 
     RunState(Runbook rb, Map<String, Object> params, RunOptions options, StepRunner runner) {
+        this(rb, params, options, runner, false);
+    }
+
+    private RunState(Runbook rb, Map<String, Object> params, RunOptions options, StepRunner runner, boolean forHost) {
         this.rb = rb;
         this.params = params;
         this.options = options;
         this.runner = runner;
+        this.forHost = forHost;
+    }
+
+    /** Runs the runbook's {@code hosts:} blocks through these transports (a run; not a resume yet). */
+    void useFleet(Connectors connectors) {
+        if (rb.hasFleet() && !forHost) {
+            fleet = new FleetRun(this, connectors);
+        } else {
+            connectors.close();
+        }
+    }
+
+    /** A fleet host's state: its own runner (on that host), outputs and changes; the global outputs so far. */
+    RunState forHost(StepRunner hostRunner) {
+        RunState h = new RunState(rb, params, options, hostRunner, true);
+        h.outputs.putAll(outputs);
+        h.stepVars.putAll(stepVars);
+        h.interpolationRunDir = interpolationRunDir;
+        h.interpolationRunId = interpolationRunId;
+        return h;
+    }
+
+    /** The run's fleet, or null. */
+    FleetRun fleet() {
+        return fleet;
     }
 
     RunContext rc() {
@@ -111,11 +144,17 @@ final class RunState {
 
     RunOutcome execute(Instant started) {
         String failure = runSection(Section.PREFLIGHT, true);
+        if (failure == null && fleet != null) {
+            failure = fleet.preflight(); // every host reached and checked before anything changes anywhere
+        }
         if (failure != null) {
             return done(started, RunStatus.PREFLIGHT_FAILED, failure, List.of(), "");
         }
         if (options.dryRun()) {
             plan(Section.STEPS);
+            if (fleet != null) {
+                fleet.plan();
+            }
             plan(Section.VALIDATE);
             plan(Section.ROLLBACK);
             return done(started, RunStatus.PLANNED, "", List.of(), "");
@@ -129,11 +168,27 @@ final class RunState {
     }
 
     String runSection(Section section, String name, List<StepDef> steps, boolean honourAbort) {
-        if (steps.isEmpty()) {
+        if (steps.isEmpty() && (fleet == null || section != Section.STEPS)) {
             return null;
         }
-        rc().listener().sectionStarted(name);
-        for (int at = 0; at < steps.size(); at++) {
+        boolean blocks = fleet != null && section == Section.STEPS && name.equals(section.key());
+        if (!forHost && fleet == null && rb.hasFleet() && section == Section.STEPS) {
+            return "this runbook's hosts: blocks cannot run here (resuming or re-running a fleet run is not supported "
+                    + "yet); check the hosts with 'cutover report " + rc().runId() + "'";
+        }
+        if (!forHost) {
+            rc().listener().sectionStarted(name);
+        }
+        for (int at = 0; at <= steps.size(); at++) {
+            if (blocks) {
+                String f = fleet.runBlocksAt(at);
+                if (f != null) {
+                    return f;
+                }
+            }
+            if (at == steps.size()) {
+                break;
+            }
             StepDef step = steps.get(at);
             if (skip.contains(step.id()) && section == Section.STEPS) {
                 continue;
@@ -190,7 +245,8 @@ final class RunState {
     Interpolator interpolator() {
         return new Interpolator(params, options.environmentVariables(), outputs,
                 interpolationRunId != null ? interpolationRunId : rc().runId(),
-                interpolationRunDir != null ? interpolationRunDir : rc().runDir(), rc().masker());
+                interpolationRunDir != null ? interpolationRunDir : rc().runDir(), rc().masker(),
+                forHost ? runner.host() : null);
     }
 
     Map<String, Object> conditionVars() {
@@ -199,6 +255,11 @@ final class RunState {
         v.put("env", new LinkedHashMap<>(options.environmentVariables()));
         v.put("steps", stepVars);
         v.put("run", Map.of("id", rc().runId(), "dir", rc().runDir().toString()));
+        if (forHost) {
+            Map<String, Object> h = new LinkedHashMap<>(runner.host().values());
+            h.put("name", runner.host().name());
+            v.put("host", h);
+        }
         return v;
     }
 
@@ -281,8 +342,13 @@ final class RunState {
 
     RunOutcome done(Instant started, RunStatus status, String reason, List<String> manual, String revalidation) {
         outcomes.addAll(runner.drainUndoOutcomes());
+        List<HostResult> hosts = List.of();
+        if (fleet != null) {
+            hosts = fleet.results();
+            fleet.close();
+        }
         return new RunOutcome(rc().runId(), status, rc().runDir(), started, Instant.now(), List.copyOf(outcomes),
-                rc().masker().mask(reason), manual, revalidation);
+                rc().masker().mask(reason), manual, revalidation, hosts);
     }
 
     Runbook runbook() {

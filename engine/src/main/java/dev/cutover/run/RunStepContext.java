@@ -66,10 +66,11 @@ final class RunStepContext implements StepContext {
      */
     @Override
     public String processTag() {
+        String id = runner.tagged(stepId);
         return switch (section) {
-            case "undo" -> dev.cutover.spi.ChildProcesses.tag(runId, stepId, "undo");
-            case "probe" -> dev.cutover.spi.ChildProcesses.tag(runId, stepId, "probe");
-            default -> dev.cutover.spi.ChildProcesses.tag(runId, stepId);
+            case "undo" -> dev.cutover.spi.ChildProcesses.tag(runId, id, "undo");
+            case "probe" -> dev.cutover.spi.ChildProcesses.tag(runId, id, "probe");
+            default -> dev.cutover.spi.ChildProcesses.tag(runId, id);
         };
     }
 
@@ -111,6 +112,11 @@ final class RunStepContext implements StepContext {
     @Override
     public List<Approval> approve(String message, int required) throws StepFailedException, InterruptedException {
         return runner.approve(this, message, required);
+    }
+
+    @Override
+    public dev.cutover.spi.Host host() {
+        return runner.host();
     }
 
     @Override

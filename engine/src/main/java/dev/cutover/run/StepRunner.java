@@ -62,8 +62,28 @@ final class StepRunner {
         return t;
     });
 
+    /** The host this runner's steps work on: this machine, or one fleet host. */
+    private final dev.cutover.spi.Host host;
+
     StepRunner(RunContext rc) {
+        this(rc, dev.cutover.spi.LocalHost.INSTANCE);
+    }
+
+    StepRunner(RunContext rc, dev.cutover.spi.Host host) {
         this.rc = rc;
+        this.host = host;
+    }
+
+    dev.cutover.spi.Host host() {
+        return host;
+    }
+
+    /**
+     * A step id as its process tags name it: on a fleet host {@code step@host}, so that stopping one host's
+     * step (a timeout, the end of a shell.exec) never touches the same step on another host of its batch.
+     */
+    String tagged(String stepId) {
+        return host == dev.cutover.spi.LocalHost.INSTANCE ? stepId : stepId + "@" + host.name();
     }
 
     RunContext context() {
@@ -245,7 +265,7 @@ final class StepRunner {
                 : type instanceof Undoable ? "built-in" : "none", RecordedValues.encodeMap(inputs, step.with()),
                 step.undo() != null ? step.undo().uses() : null,
                 step.undo() != null && undoInputs != null ? RecordedValues.encodeMap(undoInputs, step.undo().with())
-                        : null, processTag(rc.runId(), step.id()));
+                        : null, processTag(rc.runId(), tagged(step.id())));
     }
 
     /**
@@ -334,7 +354,7 @@ final class StepRunner {
         if (step.undo() != null) {
             StepType ut = type(step.undo().uses());
             rc.journal().append(EventType.UNDO_STARTED, step.id(), "undo", null, Map.of("kind", "step", "uses",
-                    ut.id(), "process_tag", dev.cutover.spi.ChildProcesses.tag(rc.runId(), step.id(), "undo")));
+                    ut.id(), "process_tag", dev.cutover.spi.ChildProcesses.tag(rc.runId(), tagged(step.id()), "undo")));
             Map<String, Object> in;
             try {
                 in = ex.undoInputs() != null ? ex.undoInputs()
@@ -367,7 +387,7 @@ final class StepRunner {
         rc.listener().stepStarted("undo", step.id(), 1);
         rc.journal().append(EventType.UNDO_STARTED, step.id(), "undo", null, Map.of("kind", "built-in", "uses",
                 ex.type().id(), "undo", new Verbatim(RecordedValues.encode(ex.intent().data(), null)), "process_tag",
-                dev.cutover.spi.ChildProcesses.tag(rc.runId(), step.id(), "undo")));
+                dev.cutover.spi.ChildProcesses.tag(rc.runId(), tagged(step.id()), "undo")));
         String error = null;
         Map<String, Object> outputs = Map.of();
         if (!(ex.type() instanceof Undoable u)) {
@@ -591,10 +611,13 @@ final class StepRunner {
     <T> T call(Work<T> work, Duration timeout, boolean honourAbort, String processTag)
             throws StepFailedException, TimeoutException, AbortedException {
         java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+        String fleetHost = dev.cutover.journal.Journal.currentHost();
         Future<T> f = workers.submit(() -> {
+            dev.cutover.journal.Journal.onHost(fleetHost); // what the step journals (polls) names its host
             try {
                 return work.run();
             } finally {
+                dev.cutover.journal.Journal.onHost(null);
                 ended.countDown();
             }
         });

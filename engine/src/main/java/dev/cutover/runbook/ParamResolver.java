@@ -101,10 +101,16 @@ public final class ParamResolver {
         Map<String, Object> values = new LinkedHashMap<>();
         Map<String, Location> locs = new LinkedHashMap<>();
         params.properties().forEach(e -> {
+            if (!wrapped && e.getKey().equals("inventory")) {
+                return; // the fleet's hosts (InventoryReader), not a param
+            }
             values.put(e.getKey(), RunbookLoader.toJava(e.getValue()));
             locs.put(e.getKey(), tree.keyAt(base + "/" + YamlTree.escape(e.getKey())));
         });
         Map<String, Object> meta = new LinkedHashMap<>();
+        if (!wrapped && root.has("inventory")) {
+            meta.put("inventory", RunbookLoader.toJava(root.get("inventory")));
+        }
         if (wrapped) {
             root.properties().forEach(e -> {
                 if (!e.getKey().equals("params")) {
@@ -248,6 +254,11 @@ public final class ParamResolver {
             }
         }
         throw new IllegalArgumentException("source '" + scheme + ":' is only for secrets");
+    }
+
+    /** A secret from a source reference ({@code env:NAME}, {@code file:PATH}, ...), registered with the masker. */
+    public Secret secretFrom(String source) {
+        return (Secret) secret(source, true);
     }
 
     private Object secret(String source, boolean required) {

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * One {@code ${...}} reference inside a runbook string: {@code params.NAME}, {@code env.NAME},
- * {@code steps.ID.outputs.KEY[.more]}, {@code run.id}, {@code run.dir}.
+ * {@code steps.ID.outputs.KEY[.more]}, {@code run.id}, {@code run.dir}, and inside a {@code hosts:} block
+ * {@code host.name} and {@code host.VALUE} (the host's inventory values).
  *
  * @param kind   params, env, steps or run
  * @param name   the param, variable, step id, or run field
@@ -64,12 +65,16 @@ public record Reference(String kind, String name, List<String> path, String text
                 return (name.equals("id") || name.equals("dir")) && path.isEmpty() ? null
                         : "only ${run.id} and ${run.dir} exist";
             }
+            case "host" -> {
+                return name.isEmpty() || !path.isEmpty() ? "write ${host.name} or ${host.VALUE} (a per-host value of "
+                        + "the inventory)" : null;
+            }
             case "steps" -> {
                 return !name.isEmpty() && path.size() >= 2 && path.get(0).equals("outputs")
                         && path.stream().noneMatch(String::isEmpty) ? null : "write ${steps.ID.outputs.KEY}";
             }
             default -> {
-                return "a reference starts with params., env., steps. or run.";
+                return "a reference starts with params., env., steps., run. or (inside a hosts: block) host.";
             }
         }
     }

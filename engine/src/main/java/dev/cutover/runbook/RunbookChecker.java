@@ -22,6 +22,8 @@ final class RunbookChecker {
     private final List<Problem> problems;
     /** step id -> order number across sections. */
     private final Map<String, Integer> order = new HashMap<>();
+    /** The steps of {@code hosts:} blocks (where {@code ${host.*}} may be used), as they are checked. */
+    private final Set<String> inBlock = new java.util.HashSet<>();
 
     RunbookChecker(StepTypeRegistry registry, YamlTree tree, Runbook rb, List<Problem> problems) {
         this.registry = registry;
@@ -57,6 +59,24 @@ final class RunbookChecker {
             Map<Location, String> pointers = pointers(sec);
             for (StepDef s : rb.section(sec)) {
                 checkStep(s, pointers.getOrDefault(s.location(), "/" + sec.key()));
+            }
+        }
+        JsonNode items = tree.root().path("steps");
+        for (int i = 0; i < items.size(); i++) {
+            if (!items.get(i).has("hosts")) {
+                continue;
+            }
+            for (Section sec : List.of(Section.PREFLIGHT, Section.STEPS, Section.VALIDATE)) {
+                JsonNode list = items.get(i).path(sec.key());
+                for (int j = 0; j < list.size(); j++) {
+                    String ptr = "/steps/" + i + "/" + sec.key() + "/" + j;
+                    Location at = tree.at(ptr);
+                    rb.blocks().stream().flatMap(b -> b.section(sec).stream()).filter(s -> s.location().equals(at))
+                            .findFirst().ifPresent(s -> {
+                                inBlock.add(s.id());
+                                checkStep(s, ptr);
+                            });
+                }
             }
         }
         new OutputReferences(registry, tree, rb, problems).check();
@@ -256,6 +276,13 @@ final class RunbookChecker {
                 }
                 return p.type() == InputType.SECRET;
             }
+            case "host" -> {
+                if (step == null || !inBlock.contains(step)) {
+                    problems.add(new Problem(at, step, "${" + r.text() + "} outside a hosts: block: only steps "
+                            + "that run per host know a host", "move the step into a 'hosts:' block of 'steps'"));
+                }
+                return false;
+            }
             case "steps" -> {
                 Integer target = order.get(r.name());
                 if (target == null) {
@@ -284,6 +311,9 @@ final class RunbookChecker {
         }
         for (List<String> v : vars) {
             String root = v.get(0);
+            if (root.equals("host") && inBlock.contains(s.id())) {
+                continue; // the host's name and values, checked against the inventory
+            }
             if (!Set.of("params", "env", "steps", "run").contains(root)) {
                 problems.add(new Problem(tree.at(ptr), s.id(), "condition uses unknown variable '" + root + "'",
                         "use params, env, steps or run"));
@@ -304,7 +334,7 @@ final class RunbookChecker {
         }
     }
 
-    private static void collectStrings(Object v, List<String> out) {
+    static void collectStrings(Object v, List<String> out) {
         if (v instanceof String s) {
             out.add(s);
         } else if (v instanceof Map<?, ?> m) {

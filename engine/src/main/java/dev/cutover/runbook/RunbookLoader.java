@@ -74,12 +74,13 @@ public final class RunbookLoader {
         Map<String, ParamSpec> params = params(tree, root, problems);
         Map<Section, List<StepDef>> sections = new LinkedHashMap<>();
         for (Section s : Section.values()) {
-            sections.put(s, steps(tree, root.path(s.key()), s, problems));
+            sections.put(s, steps(tree, root.path(s.key()), "/" + s.key(), s, problems));
         }
         Runbook rb = new Runbook(root.path("name").asText(""), root.path("description").asText(""), params,
                 sections.get(Section.PREFLIGHT), sections.get(Section.STEPS), sections.get(Section.VALIDATE),
                 sections.get(Section.ROLLBACK), file == null ? null : file.toAbsolutePath(),
-                Canonical.sha256(bytes), policy(tree, root, problems));
+                Canonical.sha256(bytes), policy(tree, root, problems), HostBlocks.read(tree, root.path("steps"),
+                problems));
         new RunbookChecker(registry, tree, rb, problems).check();
         if (!problems.isEmpty()) {
             problems.sort((a, b) -> Integer.compare(a.location().line(), b.location().line()) != 0
@@ -141,15 +142,16 @@ public final class RunbookLoader {
         };
     }
 
-    private static List<StepDef> steps(YamlTree tree, JsonNode list, Section section, List<Problem> problems) {
+    /** The steps of a list at {@code base} (a {@code hosts:} block in it is read by {@link HostBlocks}). */
+    static List<StepDef> steps(YamlTree tree, JsonNode list, String base, Section section, List<Problem> problems) {
         List<StepDef> out = new ArrayList<>();
         if (!list.isArray()) {
             return out;
         }
         for (int i = 0; i < list.size(); i++) {
             JsonNode s = list.get(i);
-            String ptr = "/" + section.key() + "/" + i;
-            if (!s.isObject() || !s.path("id").isTextual() || !s.path("uses").isTextual()) {
+            String ptr = base + "/" + i;
+            if (!s.isObject() || s.has("hosts") || !s.path("id").isTextual() || !s.path("uses").isTextual()) {
                 continue; // the schema reported it
             }
             RetryPolicy retry = RetryPolicy.NONE;
@@ -188,7 +190,7 @@ public final class RunbookLoader {
         return new UndoDef(n.get("uses").asText(), map(n.path("with")), duration(n.path("timeout")), tree.at(ptr));
     }
 
-    private static Duration duration(JsonNode n) {
+    static Duration duration(JsonNode n) {
         return n.isTextual() && Durations.isValid(n.asText()) ? Durations.parse(n.asText()) : null;
     }
 

@@ -64,7 +64,7 @@ public final class RunbookSchema {
             case "additionalProperties" -> {
                 String key = e.getProperty();
                 String child = ptr + "/" + YamlTree.escape(key);
-                List<String> allowed = allowedKeys(ptr);
+                List<String> allowed = allowedKeys(tree, ptr);
                 String near = Suggest.closest(key, allowed);
                 return new Problem(tree.keyAt(child), step, "unknown key '" + key + "'",
                         (near != null ? "did you mean '" + near + "'? " : "") + "allowed here: "
@@ -84,7 +84,8 @@ public final class RunbookSchema {
             }
             case "enum" -> {
                 return new Problem(tree.at(ptr), step, "'" + text(e.getInstanceNode()) + "' is not a valid "
-                        + last(ptr), "use one of: string, int, bool, path, secret, list");
+                        + last(ptr), last(ptr).equals("rollback") ? "use failed-batch or all"
+                        : "use one of: string, int, bool, path, secret, list");
             }
             case "type" -> {
                 return new Problem(tree.at(ptr), step, last(ptr) + " has the wrong type: "
@@ -108,6 +109,24 @@ public final class RunbookSchema {
             case "uses" -> "a step type id such as shell.exec; 'cutover steps' lists them";
             default -> "see 'cutover schema'";
         };
+    }
+
+    /** The keys allowed at a pointer, knowing whether it is inside a {@code hosts:} block. */
+    static List<String> allowedKeys(YamlTree tree, String ptr) {
+        String[] parts = ptr.isEmpty() ? new String[0] : ptr.substring(1).split("/");
+        if (parts.length >= 2 && parts[0].equals("steps") && tree.root() != null
+                && tree.root().path("steps").path(parseIndex(parts[1])).has("hosts")) {
+            if (parts.length == 2) {
+                return List.of("id", "description", "hosts", "rolling", "preflight", "steps", "validate");
+            }
+            if (parts.length == 3 && parts[2].equals("rolling")) {
+                return List.of("batch", "canary", "max_failed", "pause", "rollback");
+            }
+            if (parts.length >= 4) {
+                return allowedKeys("/" + String.join("/", java.util.Arrays.copyOfRange(parts, 2, parts.length)));
+            }
+        }
+        return allowedKeys(ptr);
     }
 
     static List<String> allowedKeys(String ptr) {
@@ -138,7 +157,11 @@ public final class RunbookSchema {
     private static String stepIdAt(YamlTree tree, String ptr) {
         String[] parts = ptr.isEmpty() ? new String[0] : ptr.substring(1).split("/");
         if (parts.length >= 2 && !parts[0].equals("params") && tree.root() != null) {
-            JsonNode n = tree.root().path(parts[0]).path(parseIndex(parts[1])).path("id");
+            JsonNode item = tree.root().path(parts[0]).path(parseIndex(parts[1]));
+            if (item.has("hosts") && parts.length >= 4) {
+                item = item.path(parts[2]).path(parseIndex(parts[3])); // a step inside a hosts: block
+            }
+            JsonNode n = item.path("id");
             return n.isTextual() ? n.asText() : null;
         }
         return null;
