@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """The fleet benchmark (started by bench/fleet/run.sh).
 
-The "hosts" are ports of ONE real OpenSSH sshd on loopback: sshd listens on N ports (one `Port` line each) and
-every port is an inventory host of its own for both tools (its own TCP connection, its own SSH session, its own
-forked sshd child per connection, as N machines would have). One sshd instead of N keeps 100 hosts cheap on a
-2-core machine; the host key is the same for all ports (known_hosts holds one line per [127.0.0.1]:port).
+The "hosts" are ports of real OpenSSH sshd processes on loopback, one sshd per range of 16 ports (sshd's limit
+of listen sockets): every port is an inventory host of its own for both tools (its own TCP connection, its own
+SSH session, its own forked sshd child per connection, as N machines would have). Seven sshds instead of 100
+keep 100 hosts cheap on a 2-core machine; the host key is the same for all ports (known_hosts holds one line
+per [127.0.0.1]:port).
 
 Both tools run the same work: TASKS tasks of /bin/true on every host, FORKS hosts at once.
 - cutover: a `hosts: all` block with `rolling: { batch: "100%" }`, TASKS shell.exec steps of [/bin/true]
@@ -58,26 +59,29 @@ class Sshd:
         auth = os.path.join(self.dir, "authorized_keys")
         shutil.copy(self.client_key + ".pub", auth)
         self.ports = free_ports(n)
-        conf = os.path.join(self.dir, "sshd_config")
-        with open(conf, "w") as f:
-            for p in self.ports:
-                f.write(f"Port {p}\n")
-            f.write("\n".join([
-                "ListenAddress 127.0.0.1", f"HostKey {self.host_key}", f"AuthorizedKeysFile {auth}",
-                "PidFile none", "StrictModes no", "UsePAM no", "PermitRootLogin prohibit-password",
-                "PasswordAuthentication no", "KbdInteractiveAuthentication no", "MaxSessions 100",
-                "MaxStartups 400", "LogLevel ERROR", ""]))
+        # OpenSSH listens on at most 16 sockets per sshd (MAX_LISTEN_SOCKS): one sshd per 16 ports
+        self.procs = []
         self.log = open(os.path.join(self.dir, "sshd.log"), "w")
-        self.proc = subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f", conf], stdout=self.log,
-                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        for k in range(0, n, 16):
+            conf = os.path.join(self.dir, f"sshd_config.{k // 16}")
+            with open(conf, "w") as f:
+                for p in self.ports[k:k + 16]:
+                    f.write(f"Port {p}\n")
+                f.write("\n".join([
+                    "ListenAddress 127.0.0.1", f"HostKey {self.host_key}", f"AuthorizedKeysFile {auth}",
+                    "PidFile none", "StrictModes no", "UsePAM no", "PermitRootLogin prohibit-password",
+                    "PasswordAuthentication no", "KbdInteractiveAuthentication no", "MaxSessions 100",
+                    "MaxStartups 400", "LogLevel ERROR", ""]))
+            self.procs.append(subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f", conf], stdout=self.log,
+                                               stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL))
         deadline = time.monotonic() + 30
-        for p in self.ports:
+        for i, p in enumerate(self.ports):
             while True:
                 try:
                     socket.create_connection(("127.0.0.1", p), 0.5).close()
                     break
                 except OSError:
-                    if self.proc.poll() is not None or time.monotonic() > deadline:
+                    if self.procs[i // 16].poll() is not None or time.monotonic() > deadline:
                         raise SystemExit("sshd did not start; see " + self.log.name)
                     time.sleep(0.05)
         pub = open(self.host_key + ".pub").read().split()
@@ -87,8 +91,10 @@ class Sshd:
                 f.write(f"[127.0.0.1]:{p} {pub[0]} {pub[1]}\n")
 
     def close(self):
-        self.proc.terminate()
-        self.proc.wait(10)
+        for p in self.procs:
+            p.terminate()
+        for p in self.procs:
+            p.wait(10)
 
 
 def cutover_files(work, sshd, hosts, tasks, forks):
@@ -221,8 +227,8 @@ def main():
              f"{load0:.1f} / {load1:.1f} on 2 cores: other builds and tests ran at the same time, so the absolute "
              "times are noisy; the runs alternate (cutover, Ansible, ...) so the load hits both.", "",
              f"Work: {A.tasks} tasks of `/bin/true` on every host, {A.forks} hosts at once. The hosts are ports "
-             "of one real OpenSSH `sshd` on loopback (one `Port` line per host; each host its own connection and "
-             "forked sshd child), the same for both tools. cutover: one `hosts: all` block, `batch: \"100%\"`, "
+             "of real OpenSSH `sshd` processes on loopback, one sshd per 16 ports (its limit of listen sockets; "
+             "each host its own connection and forked sshd child), the same for both tools. cutover: one `hosts: all` block, `batch: \"100%\"`, "
              "each task a journaled `shell.exec` step, strict host keys from a known_hosts file, a cold JVM per "
              "run. Ansible: pipelining, ControlPersist (masters stay warm between rounds), forks "
              f"{A.forks}, gather_facts false.", "",
