@@ -6,10 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -82,12 +79,7 @@ final class FleetScenario implements AutoCloseable {
     }
 
     String storeSha256(int i) throws IOException {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
-                    Files.readAllBytes(app(i).resolve("truststore.p12"))));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return DemoFiles.sha256(app(i).resolve("truststore.p12"));
     }
 
     List<String> restarts(int i) throws IOException {
