@@ -58,14 +58,7 @@ final class Console implements RunListener {
         StringBuilder line = new StringBuilder("  ").append(tag).append(' ')
                 .append(String.format("%-28s", o.id())).append(String.format(" %8s", Durations.format(
                         Duration.ofMillis(o.durationMs()))));
-        if (o.attempts() > 1) {
-            line.append("  ").append(o.attempts()).append(" attempts");
-        }
-        if (!o.message().isEmpty()) {
-            line.append("  ").append(firstLine(o.message()));
-        }
-        out.println(line);
-        out.flush();
+        printWithDetails(line, o);
     }
 
     /** One line per host step: {@code [web-2] restart-app ok 1.2s}. */
@@ -77,6 +70,11 @@ final class Console implements RunListener {
                 .append(section.equals("steps") || section.equals("undo") ? "" : section + " ")
                 .append(o.id()).append(' ').append(word).append(' ')
                 .append(Durations.format(Duration.ofMillis(o.durationMs())));
+        printWithDetails(line, o);
+    }
+
+    /** Prints a step's line with its attempts and the first line of its message. */
+    private void printWithDetails(StringBuilder line, StepOutcome o) {
         if (o.attempts() > 1) {
             line.append("  ").append(o.attempts()).append(" attempts");
         }

@@ -124,7 +124,7 @@ final class ReportJson {
             t.put("revalidation", rb.revalidation());
             m.put("rollback", t);
         }
-        if (!r.hosts().isEmpty()) {
+        {
             List<Map<String, Object>> hosts = new ArrayList<>();
             for (RunReport.HostView hv : r.hosts()) {
                 Map<String, Object> t = new LinkedHashMap<>();

@@ -85,6 +85,20 @@ public final class RunbookDocs {
         section(d, Section.STEPS, "Steps", "The change, in order. Before a mutating step changes anything, what its "
                 + "undo needs is written to the journal.");
         section(d, Section.VALIDATE, "Validation", "Read-only. Any failure triggers the rollback below.");
+        for (dev.cutover.runbook.HostBlock b : runbook.blocks()) {
+            d.heading(2, "Hosts block " + b.id());
+            d.para("Runs on each host of " + String.join(", ", b.hosts()) + " (from the environment's inventory), "
+                    + b.rolling().describe() + ", after " + b.position() + " global step(s). A host that fails is "
+                    + "rolled back on its own: its completed steps undone, last first.");
+            List<List<String>> rows = new ArrayList<>();
+            for (Section sec : List.of(Section.PREFLIGHT, Section.STEPS, Section.VALIDATE)) {
+                for (StepDef s : b.section(sec)) {
+                    rows.add(List.of(sec.key(), "`" + s.id() + "`", "`" + s.uses() + "`",
+                            sec == Section.STEPS ? undoText(s) : "read-only"));
+                }
+            }
+            d.table(List.of("part", "step", "uses", "undo"), rows);
+        }
         d.heading(2, "Rollback plan");
         d.para("When a step or a validation check fails, a timeout hits or the operator presses Ctrl-C, cutover:");
         List<String> plan = new ArrayList<>();
