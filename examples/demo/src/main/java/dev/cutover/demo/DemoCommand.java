@@ -37,7 +37,9 @@ import java.util.stream.Stream;
 @Command(name = "cutover demo", mixinStandardHelpOptions = true,
         description = "Start an embedded PostgreSQL with TLS and a payment service, then run the RDS CA rotation "
                 + "runbook: a clean rotation (SUCCEEDED), the incident (PREFLIGHT_FAILED, nothing changed) and a "
-                + "failed validation (ROLLED_BACK, healthy again). Exit 0 only if all three behave.")
+                + "failed validation (ROLLED_BACK, healthy again); then the trust-and-restart part on three "
+                + "payment-service hosts over SSH with a canary (SUCCEEDED; the canary failing its health check: "
+                + "ROLLED_BACK on the canary only). Exit 0 only if all five behave.")
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--state-dir", paramLabel = "DIR",
             description = "Where the demo's runs are kept (default: $CUTOVER_STATE_DIR, else ./.cutover).")
@@ -91,6 +93,9 @@ public final class DemoCommand implements Callable<Integer> {
             rows.add(incident(env, runbook, state, baseline));
             env.reset();
             rows.add(failedValidation(env, runbook, state));
+            env.reset();
+            rows.add(fleet(env, work.resolve("fleet-ok"), state, false));
+            rows.add(fleet(env, work.resolve("fleet-canary-fails"), state, true));
         } catch (DemoException e) {
             spec.commandLine().getErr().println("cutover demo: " + e.getMessage());
             rows.add(new Row("environment", "-", "ERROR", 0, "-", "-", false, e.getMessage()));
@@ -116,7 +121,7 @@ public final class DemoCommand implements Callable<Integer> {
             DemoFiles.deleteTree(work);
         }
         out.flush();
-        return rows.size() == 3 && rows.stream().allMatch(Row::ok) ? 0 : 1;
+        return rows.size() == 5 && rows.stream().allMatch(Row::ok) ? 0 : 1;
     }
 
     private Row cleanRotation(DemoEnvironment env, Path runbook, Path state) throws DemoException {
@@ -183,15 +188,58 @@ public final class DemoCommand implements Callable<Integer> {
                         + "restored byte for byte" : ", NOT RESTORED"));
     }
 
+    /**
+     * The trust-and-restart part on three payment-service hosts (embedded SSH servers), canary first: every host
+     * changed and restarted; or, with the canary unhealthy, the canary rolled back byte for byte and the other two
+     * never touched.
+     */
+    private Row fleet(DemoEnvironment env, Path dir, Path state, boolean canaryFails) throws DemoException {
+        banner(canaryFails ? "5. Fleet: the canary fails its health check (only the canary is rolled back)"
+                : "4. Fleet: trust the new CA and restart on three payment-service hosts over SSH, canary first");
+        String name = canaryFails ? "5 fleet canary fails" : "4 fleet rollout";
+        String expected = canaryFails ? "ROLLED_BACK" : "SUCCEEDED";
+        try (FleetScenario f = FleetScenario.start(dir, env.truststore(), canaryFails)) {
+            List<String> before = new ArrayList<>();
+            for (int i = 1; i <= FleetScenario.HOSTS; i++) {
+                before.add(f.storeSha256(i));
+            }
+            Outcome o = run(env, state, "DEMO-" + (canaryFails ? 5 : 4), f.runbook().toString(), "--env-file",
+                    f.environment().toString(), "--set", "ca_bundle=" + env.newCaBundle());
+            int changed = 0;
+            int untouched = 0;
+            for (int i = 1; i <= FleetScenario.HOSTS; i++) {
+                boolean same = before.get(i - 1).equals(f.storeSha256(i));
+                changed += !same && f.restarts(i).equals(List.of("restarted")) ? 1 : 0;
+                untouched += same && f.restarts(i).isEmpty() ? 1 : 0;
+            }
+            boolean canaryRestored = before.get(0).equals(f.storeSha256(1))
+                    && f.restarts(1).equals(List.of("restarted", "restarted-after-rollback"));
+            boolean ok = canaryFails ? o.exit == 1 && canaryRestored && untouched == 2 : o.exit == 0 && changed == 3;
+            String proof = canaryFails
+                    ? "payment-1 " + (canaryRestored ? "rolled back (store byte for byte, app restarted)" : "NOT RESTORED")
+                    + "; " + untouched + " of 2 others never touched"
+                    : changed + " of 3 hosts trust the new CA and were restarted";
+            return new Row(name, expected, o.status, o.ms, o.runId, o.journal, ok, proof);
+        } catch (IOException e) {
+            throw new DemoException("the fleet scenario could not start its SSH hosts: " + e.getMessage(), e);
+        }
+    }
+
     private record Outcome(int exit, String status, long ms, String runId, String journal) {
     }
 
     private Outcome run(DemoEnvironment env, Path runbook, Path state, String envName, String ticket) {
+        return run(env, state, ticket, runbook.toString(), "--env", envName);
+    }
+
+    private Outcome run(DemoEnvironment env, Path state, String ticket, String... runArgs) {
         Set<Path> before = runs(state);
         PrintWriter live = spec.commandLine().getOut();
         long t0 = System.nanoTime();
-        int code = CutoverCli.execute(environment(env), live, new PrintWriter(live, true), "run", runbook.toString(),
-                "--env", envName, "--yes", "--state-dir", state.toString(), "--operator", "demo", "--ticket", ticket);
+        List<String> args = new ArrayList<>(List.of("run"));
+        args.addAll(List.of(runArgs));
+        args.addAll(List.of("--yes", "--state-dir", state.toString(), "--operator", "demo", "--ticket", ticket));
+        int code = CutoverCli.execute(environment(env), live, new PrintWriter(live, true), args.toArray(String[]::new));
         long ms = (System.nanoTime() - t0) / 1_000_000;
         // the run this invocation journaled: the one run directory that was not there before
         List<Path> created = runs(state).stream().filter(p -> !before.contains(p)).toList();

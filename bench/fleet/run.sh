@@ -1,0 +1,34 @@
+#!/usr/bin/env sh
+# The fleet benchmark: cutover against Ansible on the same real OpenSSH sshd "hosts" on loopback, paired in
+# one run (A B A B ...): 20 hosts x 10 tasks of /bin/true with 20 forks, then 100 hosts; cutover's peak RSS at
+# 100 hosts; the cost of one more host. Appends its section to docs/benchmarks.md (below the fleet marker).
+#   bench/fleet/run.sh [--rounds N]     (default 3 paired rounds at 20 hosts, 1 at 100)
+# Installs what it needs when missing (as root, from Debian): ansible, openssh-server, time.
+set -eu
+ROOT=$(CDPATH= cd -- "$(dirname -- "$0")/../.." && pwd)
+need=
+command -v ansible-playbook >/dev/null 2>&1 || need="$need ansible"
+[ -x /usr/sbin/sshd ] || need="$need openssh-server"
+[ -x /usr/bin/time ] || need="$need time"
+command -v python3 >/dev/null 2>&1 || need="$need python3"
+if [ -n "$need" ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "bench/fleet/run.sh: missing$need; run as root or apt-get install -y$need" >&2
+    exit 2
+  fi
+  echo "bench/fleet: installing$need ..." >&2
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >&2
+fi
+WORK="$ROOT/bench/target/fleet"
+rm -rf "$WORK"
+mkdir -p "$WORK"
+if [ ! -f "$ROOT/cli/target/cutover.jar" ]; then
+  echo "bench/fleet: building cutover ..." >&2
+  "$ROOT/cutover" --version >/dev/null
+fi
+# a private copy: a rebuild by someone else mid-run changes nothing
+cp "$ROOT/cli/target/cutover.jar" "$WORK/cutover.jar"
+OPTS=$(CUTOVER_JAR="$WORK/cutover.jar" CUTOVER_PRINT_JAVA_OPTS=1 "$ROOT/cutover" 2>/dev/null || true)
+exec python3 "$ROOT/bench/fleet/fleet.py" --work "$WORK" --jar "$WORK/cutover.jar" --java-opts "$OPTS" \
+  --out "$ROOT/docs/benchmarks.md" "$@"
