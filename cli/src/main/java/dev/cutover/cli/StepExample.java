@@ -118,7 +118,9 @@ final class StepExample {
             case DURATION -> "30s";
             case LIST -> List.of(i.name());
             case MAP -> Map.of();
-            default -> i.name();
+            default -> i.name().equals("jdbc_url") ? "jdbc:postgresql://db.example.internal:5432/app"
+                    : i.name().equals("url") || i.name().endsWith("_url") ? "https://service.example.internal/"
+                    : i.name();
         };
     }
 
