@@ -68,6 +68,24 @@ class ShadedJarIT {
         assertTrue(checked.size() >= 40, "notices checked: " + checked);
     }
 
+    /**
+     * The product jar stays small (issue 15: at most 40 MB, no PostgreSQL binaries: the demo has its own jar)
+     * and still carries JNA's dispatch library for the Linux CPUs cutover controls processes on.
+     */
+    @Test
+    void theProductJarIsAtMost40MbWithoutPostgresBinariesAndKeepsLinuxJna() throws IOException {
+        long size = java.nio.file.Files.size(JAR);
+        org.junit.jupiter.api.Assertions.assertTrue(size <= 40_000_000L, JAR + " is " + size + " bytes");
+        try (ZipFile jar = new ZipFile(JAR.toFile())) {
+            List<String> binaries = jar.stream().map(java.util.zip.ZipEntry::getName)
+                    .filter(n -> n.endsWith(".txz") || n.contains("postgres-") && n.contains("bin")).toList();
+            assertEquals(List.of(), binaries, "PostgreSQL binaries belong to the demo's jar");
+            org.junit.jupiter.api.Assertions.assertNotNull(jar.getEntry("com/sun/jna/linux-x86-64/libjnidispatch.so"));
+            org.junit.jupiter.api.Assertions.assertNotNull(jar.getEntry("com/sun/jna/linux-aarch64/libjnidispatch.so"));
+            org.junit.jupiter.api.Assertions.assertNull(jar.getEntry("com/sun/jna/win32-x86-64/jnidispatch.dll"));
+        }
+    }
+
     @Test
     void theManifestEnablesNativeAccessForJna() throws IOException {
         try (JarFile jar = new JarFile(JAR.toFile())) {
