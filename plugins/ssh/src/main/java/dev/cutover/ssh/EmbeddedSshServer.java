@@ -73,8 +73,13 @@ public final class EmbeddedSshServer implements AutoCloseable {
      * returns it: a demo needs no {@code ssh-keygen}.
      */
     public static KeyPair writeClientKey(Path file) throws IOException {
+        return writeClientKey(file, "ecdsa-sha2-nistp256");
+    }
+
+    /** As {@link #writeClientKey(Path)}, of the given key type ({@code ecdsa-sha2-nistp256}, {@code ssh-ed25519}). */
+    public static KeyPair writeClientKey(Path file, String type) throws IOException {
         try {
-            KeyPair k = KeyUtils.generateKeyPair("ecdsa-sha2-nistp256", 256);
+            KeyPair k = KeyUtils.generateKeyPair(type, 256);
             Files.createDirectories(file.toAbsolutePath().getParent());
             try (java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream()) {
                 org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter.INSTANCE

@@ -53,6 +53,13 @@ final class RemoteShell {
 
     /** What goes on stdin ahead of the command's own input: a line count, then {@code export K='v'} lines. */
     static byte[] preamble(Map<String, String> environment) {
+        String script = exports(environment);
+        long lines = script.chars().filter(c -> c == '\n').count();
+        return (lines + "\n" + script).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code export K='v'} lines for a shell to evaluate (a value may span lines inside its quotes). */
+    static String exports(Map<String, String> environment) {
         StringBuilder script = new StringBuilder();
         environment.forEach((k, v) -> {
             if (!NAME.matcher(k).matches()) {
@@ -60,8 +67,7 @@ final class RemoteShell {
             }
             script.append("export ").append(k).append('=').append(quote(v)).append('\n');
         });
-        long lines = script.chars().filter(c -> c == '\n').count();
-        return (lines + "\n" + script).getBytes(StandardCharsets.UTF_8);
+        return script.toString();
     }
 
     /**

@@ -43,6 +43,10 @@ public final class SshHost implements Host {
     private final java.util.concurrent.ExecutorService io;
     private final Map<String, String> names = new ConcurrentHashMap<>();
     private volatile SftpFiles files;
+    /** The host's command shell ({@link CommandShell}); {@code shellLock} held by the command using it. */
+    private final java.util.concurrent.locks.ReentrantLock shellLock = new java.util.concurrent.locks.ReentrantLock();
+    private CommandShell shell;
+    private volatile boolean shellRefused;
 
     SshHost(HostSpec spec, ClientSession session) {
         this.spec = spec;
@@ -159,6 +163,99 @@ public final class SshHost implements Host {
     }
 
     private Exec runHere(Command command, java.util.concurrent.atomic.AtomicBoolean stop) throws IOException {
+        if (command.stdin().length == 0 && !shellRefused && shellLock.tryLock()) {
+            try {
+                CommandShell sh = shell();
+                if (sh != null) {
+                    return runInShell(sh, command, stop);
+                }
+            } finally {
+                shellLock.unlock();
+            }
+        }
+        return runOnChannel(command, stop);
+    }
+
+    /** The command shell, opened on first use; {@code null} when the host refuses one (then a channel each). */
+    private CommandShell shell() throws IOException {
+        if (shell != null && shell.usable()) {
+            return shell;
+        }
+        if (shell != null) {
+            shell.close();
+            shell = null;
+        }
+        if (!session.isOpen()) {
+            throw new IOException("lost the connection to " + name());
+        }
+        try {
+            shell = CommandShell.open(name(), session, spec.settings().connectTimeout());
+        } catch (IOException e) {
+            if (!session.isOpen()) {
+                throw new IOException("lost the connection to " + name() + ": " + e.getMessage(), e);
+            }
+            // e.g. a host that allows one session per connection: every command on a channel of its own
+            org.slf4j.LoggerFactory.getLogger(SshHost.class).debug("{}: no command shell ({}), a channel per command",
+                    name(), e.getMessage());
+            shellRefused = true;
+            return null;
+        }
+        return shell;
+    }
+
+    private Exec runInShell(CommandShell sh, Command command, java.util.concurrent.atomic.AtomicBoolean stop)
+            throws IOException {
+        String tag = RemoteShell.tagOf(command);
+        long deadline = command.timeout() == null ? Long.MAX_VALUE : System.nanoTime() + command.timeout().toNanos();
+        CommandShell.Pending p;
+        try {
+            p = sh.start(command, tag);
+        } catch (IOException e) {
+            sh.discard();
+            if (!session.isOpen()) {
+                throw new IOException("lost the connection to " + name() + ": " + e.getMessage(), e);
+            }
+            return runOnChannel(command, stop); // the request never reached the shell
+        }
+        commands.incrementAndGet();
+        try {
+            while (true) {
+                boolean stopped = stop.get();
+                long left = deadline - System.nanoTime();
+                if (stopped || left <= 0) {
+                    killTag(tag);
+                    // the shell reports the killed command; if it does not, it is out of step: a fresh one next time
+                    try {
+                        if (!p.await(KILL_TIMEOUT.toNanos())) {
+                            sh.discard();
+                        }
+                    } catch (IOException e) {
+                        sh.discard();
+                    }
+                    Exec r = p.result(true);
+                    return new Exec(-1, r.stdout(), r.stderr(), !stopped);
+                }
+                if (p.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)))) {
+                    return p.result(false);
+                }
+            }
+        } catch (InterruptedException e) {
+            // this host's I/O threads are interrupted only when the connector closes
+            killTag(tag);
+            sh.discard();
+            throw new InterruptedIOException("the connection to " + name() + " is closing");
+        } catch (IOException e) {
+            sh.discard();
+            if (!session.isOpen()) {
+                throw new IOException("lost the connection to " + name() + " while '" + command.argv().get(0)
+                        + "' ran: " + e.getMessage(), e);
+            }
+            throw new IOException(e.getMessage() + " while '" + command.argv().get(0) + "' ran; whether it finished"
+                    + " is not known", e);
+        }
+    }
+
+    private Exec runOnChannel(Command command, java.util.concurrent.atomic.AtomicBoolean stop) throws IOException {
         String tag = RemoteShell.tagOf(command);
         String line = RemoteShell.commandLine(command.argv(), command.directory(), tag);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -217,21 +314,24 @@ public final class SshHost implements Host {
 
     /** Kills the command's processes on the host (its tag, their groups and sessions), the interrupt put aside. */
     private void kill(String tag, ChannelExec ch) {
+        killTag(tag);
+        ch.close(true);
+    }
+
+    /** Kills every process of {@code tag} on the host, on a channel of its own; the interrupt put aside. */
+    private void killTag(String tag) {
         boolean interrupted = Thread.interrupted();
         try {
-            try {
-                ChannelExec k = session.createExecChannel(RemoteShell.kill(tag));
-                k.setIn(new ByteArrayInputStream(new byte[0]));
-                k.setOut(new ByteArrayOutputStream());
-                k.setErr(new ByteArrayOutputStream());
-                k.open().verify(spec.settings().connectTimeout());
-                k.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), KILL_TIMEOUT);
-                k.close(false);
-            } catch (IOException e) {
-                org.slf4j.LoggerFactory.getLogger(SshHost.class).warn("{}: could not stop the processes of {}: {}",
-                        name(), tag, e.getMessage());
-            }
-            ch.close(true);
+            ChannelExec k = session.createExecChannel(RemoteShell.kill(tag));
+            k.setIn(new ByteArrayInputStream(new byte[0]));
+            k.setOut(new ByteArrayOutputStream());
+            k.setErr(new ByteArrayOutputStream());
+            k.open().verify(spec.settings().connectTimeout());
+            k.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), KILL_TIMEOUT);
+            k.close(false);
+        } catch (IOException e) {
+            org.slf4j.LoggerFactory.getLogger(SshHost.class).warn("{}: could not stop the processes of {}: {}",
+                    name(), tag, e.getMessage());
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
