@@ -3,7 +3,9 @@
 # one run (A B A B ...): 20 hosts x 10 tasks of /bin/true with 20 forks, then 100 hosts; cutover's peak RSS at
 # 100 hosts; the cost of one more host. Appends its section to docs/benchmarks.md (below the fleet marker).
 #   bench/fleet/run.sh [--rounds N]     (default 3 paired rounds at 20 hosts, 1 at 100)
-# Installs what it needs when missing (as root, from Debian): ansible, openssh-server, time.
+# Installs what it needs when missing (as root, from Debian): ansible, openssh-server, time. As root it
+# logs both tools in as a login account of its own (cutover-bench, created with Debian's stock dotfiles, as a
+# deploy account on a server has), and also runs one round as root with root's own start-up files.
 set -eu
 ROOT=$(CDPATH= cd -- "$(dirname -- "$0")/../.." && pwd)
 need=
@@ -29,6 +31,9 @@ if [ ! -f "$ROOT/cli/target/cutover.jar" ]; then
 fi
 # a private copy: a rebuild by someone else mid-run changes nothing
 cp "$ROOT/cli/target/cutover.jar" "$WORK/cutover.jar"
-OPTS=$(CUTOVER_JAR="$WORK/cutover.jar" CUTOVER_PRINT_JAVA_OPTS=1 "$ROOT/cutover" 2>/dev/null || true)
-exec python3 "$ROOT/bench/fleet/fleet.py" --work "$WORK" --jar "$WORK/cutover.jar" --java-opts "$OPTS" \
-  --out "$ROOT/docs/benchmarks.md" "$@"
+# the JVM and options the launcher would use (its start-up cache trained for this copy of the jar)
+LAUNCHER=$(CUTOVER_JAR="$WORK/cutover.jar" CUTOVER_PRINT_JAVA_OPTS=1 "$ROOT/cutover")
+JAVA=$(echo "$LAUNCHER" | sed -n 1p)
+OPTS=$(echo "$LAUNCHER" | sed -n 2p)
+exec python3 "$ROOT/bench/fleet/fleet.py" --work "$WORK" --jar "$WORK/cutover.jar" --java "$JAVA" \
+  --java-opts "$OPTS" --out "$ROOT/docs/benchmarks.md" "$@"
