@@ -58,6 +58,9 @@ public final class InfoStep implements Check {
     @Override
     public StepResult check(StepContext context) throws StepFailedException {
         Inputs in = context.inputs();
+        if (!context.host().isLocal()) {
+            return onHost(context, in);
+        }
         String name = in.string("name");
         PidFile pidFile = new PidFile(in.path("pid_file"));
         Optional<ProcessHandle> live = pidFile.live();
@@ -98,5 +101,76 @@ public final class InfoStep implements Check {
             }
         }
         return StepResult.done(out);
+    }
+
+    /** The same on a fleet host: the pid file, {@code /proc} and the JDK's files are the host's. */
+    private StepResult onHost(StepContext context, Inputs in) throws StepFailedException {
+        String name = in.string("name");
+        String where = " on " + context.host().name();
+        PidFile pidFile = new PidFile(in.path("pid_file"));
+        Optional<Long> live = RemoteService.live(context, pidFile);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("running", live.isPresent());
+        if (live.isEmpty()) {
+            if (in.bool("expect_running", true)) {
+                throw new StepFailedException(name + " is not running" + where + " (no live process in " + pidFile.path()
+                        + ")", out, null);
+            }
+            return StepResult.done(out);
+        }
+        try {
+            List<RemoteService.HostProcess> tree = RemoteService.processes(context, live.get());
+            if (tree.isEmpty() || tree.get(0).pid() != live.get()) {
+                throw new StepFailedException(name + where + " (pid " + live.get() + ") ended while it was read", out, null);
+            }
+            RemoteService.HostProcess p = tree.get(0);
+            List<String> args = p.arguments().subList(1, p.arguments().size());
+            String command = p.command(p.arguments());
+            out.put("pid", p.pid());
+            out.put("command", command);
+            out.put("arguments", CommandLines.maskArguments(args).stream().map(context::mask).toList());
+            if (p.startedEpochSeconds() != null) {
+                out.put("started", java.time.Instant.ofEpochSecond(p.startedEpochSeconds()).toString());
+            }
+            Optional<JvmTruststore> store = Optional.empty();
+            for (RemoteService.HostProcess q : tree) {
+                store = JvmTruststore.of(q.command(q.arguments()), q.arguments().subList(1, q.arguments().size()),
+                        () -> q.cwd().isEmpty() ? Optional.empty() : Optional.of(java.nio.file.Path.of(q.cwd())),
+                        f -> exists(context, f));
+                if (store.isPresent()) {
+                    break;
+                }
+            }
+            out.put("java_truststore", store.map(s -> s.path().toString()).orElse(""));
+            out.put("truststore_source", store.map(JvmTruststore::source).orElse(""));
+            out.put("truststore_type", store.map(JvmTruststore::type).orElse(""));
+            if (in.has("expect_truststore")) {
+                String expected = in.path("expect_truststore").toString();
+                if (store.isEmpty()) {
+                    throw new StepFailedException(name + where + " (pid " + p.pid() + ") is not a JVM whose truststore can"
+                            + " be read from its command line; cannot confirm it uses " + expected, out, null);
+                }
+                List<String> both = RemoteService.canonical(context, List.of(store.get().path().toString(), expected));
+                if (!both.get(0).equals(both.get(1))) {
+                    throw new StepFailedException(name + where + " (pid " + p.pid() + ") uses truststore "
+                            + store.get().path() + " (from " + store.get().source() + "), but this environment names "
+                            + expected + ": the store the runbook would change is not the one the application reads."
+                            + " Correct the environment file, or the service's start-up options, before the change",
+                            out, null);
+                }
+            }
+            return StepResult.done(out);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StepFailedException("interrupted while reading " + name + where);
+        }
+    }
+
+    private static boolean exists(StepContext context, java.nio.file.Path file) {
+        try {
+            return context.host().stat(file.toString()).isPresent();
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 }

@@ -19,6 +19,16 @@ record JvmTruststore(Path path, String source, String type) {
             "--module-path", "--add-modules", "--add-opens", "--add-exports", "--add-reads", "--patch-module");
 
     static Optional<JvmTruststore> of(long pid, String command, List<String> args) {
+        return of(command, args, () -> cwd(pid), Files::exists);
+    }
+
+    /**
+     * The truststore of a JVM started as {@code command args}, wherever it runs: {@code cwd} gives its working
+     * directory, {@code exists} whether a file exists there (a fleet host's, through the host).
+     */
+    static Optional<JvmTruststore> of(String command, List<String> args,
+                                      java.util.function.Supplier<Optional<Path>> cwd,
+                                      java.util.function.Predicate<Path> exists) {
         Path exe = command.isEmpty() ? null : Path.of(command);
         boolean java = exe != null && exe.getFileName().toString().equals("java");
         if (!java && args.stream().noneMatch(a -> a.startsWith("-D"))) {
@@ -42,7 +52,7 @@ record JvmTruststore(Path path, String source, String type) {
         if (given != null) {
             Path p = Path.of(given);
             if (!p.isAbsolute()) {
-                p = cwd(pid).map(d -> d.resolve(given)).orElse(p);
+                p = cwd.get().map(d -> d.resolve(given)).orElse(p);
             }
             return Optional.of(new JvmTruststore(p.normalize(), STORE.substring(0, STORE.length() - 1), type));
         }
@@ -51,7 +61,7 @@ record JvmTruststore(Path path, String source, String type) {
         }
         Path security = exe.getParent().getParent().resolve("lib").resolve("security");
         Path jsse = security.resolve("jssecacerts");
-        return Files.exists(jsse) ? Optional.of(new JvmTruststore(jsse, "jssecacerts (JDK default, wins over cacerts)", type))
+        return exists.test(jsse) ? Optional.of(new JvmTruststore(jsse, "jssecacerts (JDK default, wins over cacerts)", type))
                 : Optional.of(new JvmTruststore(security.resolve("cacerts"), "cacerts (JDK default)", type));
     }
 

@@ -66,6 +66,102 @@ final class RemoteService {
             "alive && exit 5",
             "exit 0");
 
+    /**
+     * For the process and each of its descendants: lines {@code P pid}, {@code E executable}, {@code D working
+     * directory}, {@code A argv (NUL-separated, base64)}; for the process itself {@code S start (epoch seconds)}.
+     */
+    private static final String PROCESSES = String.join("\n",
+            "pid=$1",
+            "kids() { for c in $(cat /proc/$1/task/*/children 2>/dev/null); do echo \"$c\"; kids \"$c\"; done; }",
+            "bt=$(awk '/^btime/ {print $2}' /proc/stat); hz=$(getconf CLK_TCK 2>/dev/null || echo 100)",
+            "for p in $pid $(kids $pid); do",
+            "  [ -r /proc/$p/cmdline ] || continue",
+            "  printf 'P %s\\n' \"$p\"",
+            "  printf 'E %s\\n' \"$(readlink /proc/$p/exe 2>/dev/null)\"",
+            "  printf 'D %s\\n' \"$(readlink /proc/$p/cwd 2>/dev/null)\"",
+            "  printf 'A %s\\n' \"$(base64 < /proc/$p/cmdline | tr -d '\\n')\"",
+            "  if [ \"$p\" = \"$pid\" ]; then set -- $(sed 's/^.*) //' /proc/$p/stat 2>/dev/null);"
+                    + " [ -n \"${20}\" ] && printf 'S %s\\n' $((bt + ${20} / hz)); fi",
+            "done",
+            "exit 0");
+
+    /** A process on a fleet host, as {@code /proc} shows it. */
+    record HostProcess(long pid, String executable, String cwd, List<String> arguments, Long startedEpochSeconds) {
+        /** What it was started as: its executable when readable, else its argv[0]. */
+        String command(List<String> argv) {
+            return executable.isEmpty() && !argv.isEmpty() ? argv.get(0) : executable;
+        }
+    }
+
+    /** The process {@code pid} on the host and its descendants (the process first); argv[0] included. */
+    static List<HostProcess> processes(StepContext context, long pid) throws StepFailedException, InterruptedException {
+        Host.Exec e = sh(context, PROCESSES, List.of(Long.toString(pid)), Map.of(), Duration.ofSeconds(30));
+        if (e.exitCode() != 0) {
+            throw new StepFailedException("cannot read process " + pid + " on " + context.host().name() + ": "
+                    + context.mask(e.stderrText().strip()));
+        }
+        List<HostProcess> out = new ArrayList<>();
+        long p = -1;
+        String exe = "";
+        String cwd = "";
+        List<String> argv = List.of();
+        Long started = null;
+        for (String line : (e.stdoutText() + "P -1\n").split("\n")) {
+            if (line.length() < 2) {
+                continue;
+            }
+            String v = line.substring(2);
+            switch (line.charAt(0)) {
+                case 'P' -> {
+                    if (p >= 0 && !argv.isEmpty()) {
+                        out.add(new HostProcess(p, exe, cwd, argv, started));
+                    }
+                    p = Long.parseLong(v.trim());
+                    exe = "";
+                    cwd = "";
+                    argv = List.of();
+                    started = null;
+                }
+                case 'E' -> exe = v;
+                case 'D' -> cwd = v;
+                case 'A' -> argv = argv(java.util.Base64.getDecoder().decode(v.trim()));
+                case 'S' -> started = Long.parseLong(v.trim());
+                default -> {
+                    // not ours
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<String> argv(byte[] nulSeparated) {
+        List<String> out = new ArrayList<>();
+        int from = 0;
+        for (int i = 0; i < nulSeparated.length; i++) {
+            if (nulSeparated[i] == 0) {
+                out.add(new String(nulSeparated, from, i - from, StandardCharsets.UTF_8));
+                from = i + 1;
+            }
+        }
+        if (from < nulSeparated.length) {
+            out.add(new String(nulSeparated, from, nulSeparated.length - from, StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    /** The canonical paths of {@code paths} on the host ({@code readlink -f}; a path that does not resolve, as given). */
+    static List<String> canonical(StepContext context, List<String> paths) throws StepFailedException,
+            InterruptedException {
+        List<String> out = new ArrayList<>();
+        for (String p : paths) {
+            Host.Exec e = sh(context, "readlink -f -- \"$1\" || printf '%s\\n' \"$1\"", List.of(p), Map.of(),
+                    Duration.ofSeconds(30));
+            String r = e.stdoutText().strip();
+            out.add(e.exitCode() == 0 && !r.isEmpty() ? r : p);
+        }
+        return out;
+    }
+
     private RemoteService() {
     }
 

@@ -124,4 +124,57 @@ class RemoteServiceStepsTest {
         StepTestKit.of(new StopStep()).stepId("remote-match-stop").host(FLEET.host(0)).runDirectory(dir.resolve("runs/2"))
                 .with("name", "app").with("pid_file", pidFile).apply().assertSucceeded();
     }
+
+    @Test
+    void infoReadsTheTruststoreOfAJvmOnTheHostBehindItsWrapperScript() throws Exception {
+        Path dir = Files.createTempDirectory(FLEET.sshd().root(0), "jvm");
+        Files.createDirectories(dir.resolve("conf"));
+        Files.writeString(dir.resolve("conf/trust.p12"), "a store");
+        Files.writeString(dir.resolve("Sleep.java"),
+                "public class Sleep { public static void main(String[] a) throws Exception { Thread.sleep(600_000); } }");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String marker = "jvm-" + UUID.randomUUID();
+        // a start script that runs the JVM as its child (not exec): the pid file names the script (the host kills
+        // what a command leaves in its process group when it ends: the sleep lets setsid take the script out of it)
+        Host.Exec started = FLEET.host(0).run(Host.Command.of(List.of("sh", "-c", "cd '" + dir + "' || exit 1; unset CUTOVER_STEP_TAG; setsid sh -c '"
+                + javaBin + " -Dmarker=" + marker + " -Djavax.net.ssl.trustStore=conf/trust.p12 Sleep.java; :'"
+                + " >/dev/null 2>&1 </dev/null & echo $! > app.pid; sleep 1"), java.time.Duration.ofSeconds(10), null));
+        assertEquals(0, started.exitCode(), started.stderrText());
+        long wrapper = Long.parseLong(Files.readString(dir.resolve("app.pid")).trim());
+        try {
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+            while (HostProcesses.withCommandLineContaining("-Dmarker=" + marker).size() < 2
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            int commandsBefore = ((dev.cutover.ssh.SshHost) FLEET.host(0)).commandsRun();
+            StepRecording r = StepTestKit.of(new InfoStep()).host(FLEET.host(0)).stepId("remote-info")
+                    .runDirectory(dir.resolve("runs/1")).with("name", "app").with("pid_file", dir.resolve("app.pid"))
+                    .with("expect_truststore", dir.resolve("conf/trust.p12")).apply().assertSucceeded();
+            assertTrue(((dev.cutover.ssh.SshHost) FLEET.host(0)).commandsRun() > commandsBefore,
+                    "the pid file and /proc were read on the host, through it");
+            assertEquals(wrapper, ((Number) r.output("pid")).longValue());
+            assertEquals(dir.resolve("conf/trust.p12").toString(), r.output("java_truststore"));
+            assertEquals("-Djavax.net.ssl.trustStore", r.output("truststore_source"));
+
+            StepRecording wrong = StepTestKit.of(new InfoStep()).host(FLEET.host(0)).stepId("remote-info-2")
+                    .runDirectory(dir.resolve("runs/2")).with("name", "app").with("pid_file", dir.resolve("app.pid"))
+                    .with("expect_truststore", dir.resolve("other.p12")).apply();
+            wrong.assertFailed();
+            assertTrue(wrong.error().contains("app on host-1 (pid " + wrapper + ") uses truststore " + dir.resolve(
+                    "conf/trust.p12")), wrong.error());
+            assertTrue(wrong.error().contains("this environment names " + dir.resolve("other.p12")), wrong.error());
+
+            StepRecording gone = StepTestKit.of(new InfoStep()).host(FLEET.host(0)).stepId("remote-info-3")
+                    .runDirectory(dir.resolve("runs/3")).with("name", "app").with("pid_file", dir.resolve("none.pid"))
+                    .apply();
+            gone.assertFailed();
+            assertTrue(gone.error().contains("app is not running on host-1"), gone.error());
+        } finally {
+            ProcessHandle.of(wrapper).ifPresent(h -> {
+                h.descendants().forEach(ProcessHandle::destroyForcibly);
+                h.destroyForcibly();
+            });
+        }
+    }
 }
