@@ -48,7 +48,13 @@ public final class BundleInspectStep implements Check {
     @Override
     public StepResult check(StepContext context) throws StepFailedException {
         Path bundle = context.inputs().path("bundle");
-        List<X509Certificate> certs = CertificateReader.read(bundle, "bundle");
+        byte[] bytes = HostStore.read(context, bundle, "bundle");
+        StoreKind kind = StoreKind.detect(bytes);
+        if (kind == StoreKind.JKS || kind == StoreKind.PKCS12) {
+            throw new StepFailedException("input 'bundle': " + bundle + HostStore.where(context) + " is a "
+                    + kind.label() + " keystore, not a certificate file; use tls.store-inspect for keystores");
+        }
+        List<X509Certificate> certs = CertificateReader.parse(bytes, kind, bundle, "bundle");
         var filter = StoreInputs.subjectFilter(context.inputs(), "subject_matches");
         List<Map<String, Object>> list = new ArrayList<>();
         for (X509Certificate c : certs) {
@@ -58,9 +64,9 @@ public final class BundleInspectStep implements Check {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("file", bundle.toString());
-        out.put("format", StoreKind.detect(CertificateReader.readBytes(bundle, "bundle")).label());
+        out.put("format", kind.label());
         out.put("count", list.size());
         out.put("certificates", list);
-        return StepResult.done(out, list.size() + " certificate(s) in " + bundle);
+        return StepResult.done(out, list.size() + " certificate(s) in " + bundle + HostStore.where(context));
     }
 }

@@ -80,7 +80,8 @@ public final class ExpiryStep implements Check {
             throw new StepFailedException("give exactly one of 'store' and 'bundle'");
         }
         String input = in.has("store") ? "store" : "bundle";
-        CertStore store = CertStore.open(in.path(input).toAbsolutePath(), StoreInputs.type(in, "type"),
+        java.nio.file.Path file = in.path(input).toAbsolutePath();
+        CertStore store = CertStore.open(HostStore.read(context, file, input), file, StoreInputs.type(in, "type"),
                 StoreInputs.password(in, "password"), input);
         long days = in.integer("days");
         boolean ignoreExpired = in.bool("ignore_expired", false);
