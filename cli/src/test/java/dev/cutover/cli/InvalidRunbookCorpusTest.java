@@ -64,7 +64,9 @@ class InvalidRunbookCorpusTest {
                         + "outputs: exit_code, stdout, stderr, duration_ms, json"),
                 Arguments.of("39-undeclared-output-in-when", "11:11", "reads output 'certificate_count', which step "
                         + "'cas' (tls.bundle-inspect) does not produce -> tls.bundle-inspect outputs: file, format, count, "
-                        + "certificates"));
+                        + "certificates"),
+                Arguments.of("40-this-machine-step-in-hosts-block", "12:15", "'postgres.server-cert' works on this "
+                        + "machine's files only and cannot run on each host of a 'hosts:' block"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -115,6 +115,12 @@ final class RunbookChecker {
                 problems.add(new Problem(tree.at(ptr + "/uses"), s.id(), "'" + s.uses() + "' asks people and is "
                         + "allowed in 'steps' only", "move the step to 'steps', before the change it gates"));
             }
+            if (type.get().traits().contains(dev.cutover.spi.Traits.THIS_MACHINE_ONLY) && inBlock.contains(s.id())) {
+                problems.add(new Problem(tree.at(ptr + "/uses"), s.id(), "'" + s.uses() + "' works on this machine's "
+                        + "files only and cannot run on each host of a 'hosts:' block",
+                        "move the step out of the block (it then runs once, on cutover's machine), or do its work "
+                        + "per host with file.* and shell.exec steps"));
+            }
             if (s.revalidate() && s.section() != Section.VALIDATE) {
                 problems.add(new Problem(tree.keyAt(ptr + "/revalidate"), s.id(), "'revalidate: true' is for "
                         + "validate steps only", "remove it; after a rollback the preflight checks run again anyway"));

@@ -24,6 +24,11 @@ public final class Traits {
     public static final String RUNS_SHELL_COMMANDS = "runs:shell-commands";
     /** Interacts with people (an approval): allowed in {@code steps} only, never polled or retried. */
     public static final String GATE = "gate";
+    /**
+     * Works on this machine's files only (not through {@link StepContext#host()}): refused inside a {@code hosts:}
+     * block, where it would act on cutover's machine instead of each host.
+     */
+    public static final String THIS_MACHINE_ONLY = "runs:this-machine-only";
 
     private Traits() {
     }

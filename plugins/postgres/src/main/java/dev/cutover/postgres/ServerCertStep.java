@@ -71,7 +71,7 @@ public final class ServerCertStep implements Undoable, Probeable {
 
     @Override
     public Set<String> traits() {
-        return Set.of("changes:database-ca");
+        return Set.of(dev.cutover.spi.Traits.CHANGES_DATABASE_CA, dev.cutover.spi.Traits.THIS_MACHINE_ONLY);
     }
 
     @Override
