@@ -17,20 +17,8 @@ for a in "$@"; do
   esac
 done
 
-need=
-command -v ansible-playbook >/dev/null 2>&1 || need="$need ansible"
-command -v hyperfine >/dev/null 2>&1 || need="$need hyperfine"
-command -v python3 >/dev/null 2>&1 || need="$need python3"
-[ -x /usr/bin/time ] || need="$need time"
-if [ -n "$need" ]; then
-  if [ "$(id -u)" != 0 ]; then
-    echo "bench/run.sh: missing$need; run as root or install them (apt-get install -y$need)" >&2
-    exit 2
-  fi
-  echo "bench: installing$need ..." >&2
-  apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >&2
-fi
+. "$ROOT/bench/need.sh"
+need bench/run.sh cmd:ansible-playbook=ansible cmd:hyperfine=hyperfine cmd:python3=python3 file:/usr/bin/time=time
 
 WORK="$ROOT/bench/target/work"
 rm -rf "$WORK"

@@ -8,20 +8,9 @@
 # deploy account on a server has), and also runs one round as root with root's own start-up files.
 set -eu
 ROOT=$(CDPATH= cd -- "$(dirname -- "$0")/../.." && pwd)
-need=
-command -v ansible-playbook >/dev/null 2>&1 || need="$need ansible"
-[ -x /usr/sbin/sshd ] || need="$need openssh-server"
-[ -x /usr/bin/time ] || need="$need time"
-command -v python3 >/dev/null 2>&1 || need="$need python3"
-if [ -n "$need" ]; then
-  if [ "$(id -u)" != 0 ]; then
-    echo "bench/fleet/run.sh: missing$need; run as root or apt-get install -y$need" >&2
-    exit 2
-  fi
-  echo "bench/fleet: installing$need ..." >&2
-  apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >&2
-fi
+. "$ROOT/bench/need.sh"
+need bench/fleet/run.sh cmd:ansible-playbook=ansible file:/usr/sbin/sshd=openssh-server file:/usr/bin/time=time \
+  cmd:python3=python3
 WORK="$ROOT/bench/target/fleet"
 rm -rf "$WORK"
 mkdir -p "$WORK"
