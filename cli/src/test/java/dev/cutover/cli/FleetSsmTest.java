@@ -236,4 +236,46 @@ class FleetSsmTest {
                 + "uses transport ssm, so its address must be a managed instance id, got 'pay-2.internal'.*"), ok.err());
         assertTrue(aws.operations().isEmpty());
     }
+
+    @Test
+    void aLaterRollbackReachesTheInstancesThroughTheRecordedSsmSettings() throws Exception {
+        CliRun r = run("{ batch: 1, canary: 1 }", "");
+        assertEquals(0, r.exit(), r.all());
+        String runId = journal().get(0).run();
+        Files.delete(dir.resolve("trace.log"));
+        // the environment file is gone: the run's own record must carry region and endpoint
+        Files.delete(dir.resolve("env.yaml"));
+        aws.reset();
+        aws.ssm.runScripts = true;
+
+        CliRun back = CliRun.of("rollback", runId, "--runbook", dir.resolve("fleet.yaml").toString(), "--reason",
+                "test", "--yes", "--no-color", "--state-dir", dir.resolve("state").toString());
+
+        assertEquals(1, back.exit(), back.all());
+        assertEquals(List.of("pay-2 undo-write", "pay-1 undo-write"), trace());
+        assertEquals("v1", conf("pay-1"));
+        assertEquals("v1", conf("pay-2"));
+        List<String> undoneOn = new ArrayList<>();
+        synchronized (aws.ssm.sent) {
+            aws.ssm.sent.stream().filter(n -> n.path("Parameters").path("commands").toString().contains("undo-write"))
+                    .forEach(n -> undoneOn.add(n.path("InstanceIds").get(0).asText()));
+        }
+        assertEquals(List.of(INSTANCES.get("pay-2"), INSTANCES.get("pay-1")), undoneOn);
+    }
+
+    @Test
+    void theSsmSectionIsCheckedWithFileLineAndColumn() throws Exception {
+        Path rb = dir.resolve("fleet.yaml");
+        Files.writeString(rb, runbook("{ batch: 1 }", ""));
+        Path env = environment();
+        Files.writeString(env, Files.readString(env).replace("ssm: { region: us-east-1,",
+                "ssm: { region: Ireland, profil: ops,"));
+
+        CliRun r = CliRun.of("validate", rb.toString(), "--env-file", env.toString(), "--set", "trace=/tmp/x");
+
+        assertEquals(2, r.exit(), r.all());
+        assertTrue(r.err().contains(env + ":2:18: region 'Ireland' is not an AWS region"), r.err());
+        assertTrue(r.err().contains(env + ":2:27: unknown key 'profil' in ssm:"), r.err());
+        assertTrue(r.err().contains("did you mean 'profile'?"), r.err());
+    }
 }
