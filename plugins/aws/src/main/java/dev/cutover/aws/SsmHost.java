@@ -86,9 +86,10 @@ final class SsmHost implements Host {
             waited = SsmWait.until(() -> invocation(commandId), i -> SsmWait.FINISHED.contains(i.status()), poll,
                     maxPoll, until);
         } catch (InterruptedException e) {
-            SsmWait.cancel(ssm, commandId);
-            throw new InterruptedException("stopped while '" + command.argv().get(0) + "' ran on " + name()
-                    + "; cancelled SSM command " + commandId);
+            String failed = SsmWait.cancel(ssm, commandId);
+            throw new InterruptedException("stopped while '" + command.argv().get(0) + "' ran on " + name() + "; "
+                    + (failed == null ? "cancelled SSM command " + commandId : "could not cancel SSM command "
+                    + commandId + ": " + failed));
         }
         Invocation inv = waited.last();
         if (!waited.finished()) {

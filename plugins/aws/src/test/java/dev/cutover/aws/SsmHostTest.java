@@ -158,9 +158,10 @@ class SsmHostTest {
             }
         });
         t.start();
-        while (!aws.operations().contains("GetCommandInvocation")) {
+        for (int i = 0; i < 1000 && !aws.operations().contains("GetCommandInvocation"); i++) {
             Thread.sleep(10);
         }
+        assertTrue(aws.operations().contains("GetCommandInvocation"), "the command was sent and polled");
         t.interrupt();
         t.join(10_000);
 
