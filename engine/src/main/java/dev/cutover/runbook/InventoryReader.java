@@ -361,8 +361,8 @@ public final class InventoryReader {
                     + "managed instance id, got '" + s.address() + "'", "write e.g. address: i-0123456789abcdef0"));
             return null;
         }
-        return new HostSpec(s.name(), s.transport(), s.address(), s.port(), s.user(), s.identity(), s.passphrase(),
-                null, s.groups(), s.values(), s.settings(), options);
+        return new HostSpec(s.name(), s.transport(), s.address(), s.port(), s.user(), s.identity(), null, null,
+                s.groups(), s.values(), s.settings(), options);
     }
 
     private HostSpec.Settings settings(JsonNode ssh, String ptr) {
