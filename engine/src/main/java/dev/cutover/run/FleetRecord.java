@@ -50,6 +50,7 @@ final class FleetRecord {
         m.put("connect_timeout_ms", s.connectTimeout().toMillis());
         m.put("keep_alive_ms", s.keepAlive().toMillis());
         m.put("keep_alive_max", s.keepAliveMax());
+        m.put("options", h.options());
         return m;
     }
 
@@ -85,7 +86,14 @@ final class FleetRecord {
         return new HostSpec((String) m.get("name"), (String) m.get("transport"), (String) m.get("address"),
                 m.get("port") instanceof Number p ? p.intValue() : 0, (String) m.get("user"), (String) m.get("identity"),
                 null, m.get("jump") instanceof Map<?, ?> j ? host((Map<String, Object>) j) : null,
-                m.get("groups") instanceof List<?> g ? g.stream().map(String::valueOf).toList() : List.of(), values, s);
+                m.get("groups") instanceof List<?> g ? g.stream().map(String::valueOf).toList() : List.of(), values, s,
+                m.get("options") instanceof Map<?, ?> o ? strings(o) : Map.of());
+    }
+
+    private static Map<String, String> strings(Map<?, ?> m) {
+        Map<String, String> out = new LinkedHashMap<>();
+        m.forEach((k, x) -> out.put(String.valueOf(k), String.valueOf(x)));
+        return out;
     }
 
     private static Duration millis(Object v, long dflt) {

@@ -21,13 +21,16 @@ import java.util.function.Function;
  * an {@link Inventory}. Every problem is collected with its file:line:column, before anything runs.
  */
 public final class InventoryReader {
-    static final List<String> TOP = List.of("hosts", "groups", "ssh");
+    static final List<String> TOP = List.of("hosts", "groups", "ssh", "ssm");
     static final List<String> HOST = List.of("address", "port", "user", "identity", "passphrase_secret", "jump",
             "transport", "values");
     static final List<String> GROUP = List.of("hosts", "address", "port", "user", "identity", "passphrase_secret",
             "jump", "transport", "values");
     static final List<String> SSH = List.of("known_hosts", "accept_new_host_keys", "connect_timeout", "keep_alive",
             "keep_alive_max", "forks", "user", "port", "identity", "passphrase_secret", "jump", "transport");
+    /** Settings of {@code transport: ssm} hosts (AWS Systems Manager), handed to the connector as options. */
+    static final List<String> SSM = List.of("region", "profile", "endpoint");
+    private static final String SSM_INSTANCE = "(i|mi)-[0-9a-f]{8,17}";
     private static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]*";
 
     private final Function<String, Secret> secrets;
@@ -116,6 +119,7 @@ public final class InventoryReader {
                 connection(ssh, ptr + "/ssh", defaults);
             }
         }
+        Map<String, String> ssmOptions = ssm(inv.path("ssm"), ptr + "/ssm");
         JsonNode hostsNode = inv.path("hosts");
         Map<String, JsonNode> hostNodes = new LinkedHashMap<>();
         Map<String, Location> locations = new LinkedHashMap<>();
@@ -223,6 +227,9 @@ public final class InventoryReader {
         Map<String, HostSpec> specs = new LinkedHashMap<>();
         for (String name : merged.keySet()) {
             HostSpec s = spec(name, merged, settings, new HashSet<>(), locations.get(name));
+            if (s != null && s.transport().equals("ssm")) {
+                s = ssmHost(s, ssmOptions, locations.get(name));
+            }
             if (s != null) {
                 specs.put(name, s);
             }
@@ -279,7 +286,7 @@ public final class InventoryReader {
         if (n.has("transport") && n.get("transport").isTextual()
                 && !n.get("transport").asText().matches("[a-z][a-z0-9-]*")) {
             problems.add(new Problem(tree.at(ptr + "/transport"), null, "transport '" + n.get("transport").asText()
-                    + "' is not valid", "write ssh or local"));
+                    + "' is not valid", "write ssh, ssm or local"));
         }
         if (n.has("identity")) {
             if (!n.get("identity").isTextual()) {
@@ -313,6 +320,49 @@ public final class InventoryReader {
                 out.put("values", values);
             }
         }
+    }
+
+    /** The {@code ssm:} section: strings only, the endpoint an absolute URL. */
+    private Map<String, String> ssm(JsonNode ssm, String ptr) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (ssm.isMissingNode()) {
+            return out;
+        }
+        if (!ssm.isObject()) {
+            problems.add(new Problem(tree.at(ptr), null, "ssm: must be a mapping", "write e.g. ssm: { region: "
+                    + "eu-west-1 }"));
+            return out;
+        }
+        keys(ssm, ptr, SSM, "ssm:");
+        for (String k : SSM) {
+            if (!ssm.has(k)) {
+                continue;
+            }
+            String v = ssm.get(k).isTextual() ? ssm.get(k).asText().trim() : "";
+            if (v.isEmpty()) {
+                problems.add(new Problem(tree.at(ptr + "/" + k), null, k + " must be a non-empty string", ""));
+            } else if (k.equals("region") && !v.matches("[a-z]{2}(-[a-z]+)+-\\d+")) {
+                problems.add(new Problem(tree.at(ptr + "/" + k), null, "region '" + v + "' is not an AWS region",
+                        "write e.g. eu-west-1"));
+            } else if (k.equals("endpoint") && !v.matches("https?://[^/\\s]+.*")) {
+                problems.add(new Problem(tree.at(ptr + "/" + k), null, "endpoint '" + v + "' is not an absolute URL",
+                        "write e.g. https://ssm.eu-west-1.amazonaws.com"));
+            } else {
+                out.put(k, v);
+            }
+        }
+        return out;
+    }
+
+    /** An ssm host: its address must be a managed instance id; it gets the {@code ssm:} settings (SSH's do not apply). */
+    private HostSpec ssmHost(HostSpec s, Map<String, String> options, Location at) {
+        if (!s.address().matches(SSM_INSTANCE)) {
+            problems.add(new Problem(at, null, "host '" + s.name() + "' uses transport ssm, so its address must be a "
+                    + "managed instance id, got '" + s.address() + "'", "write e.g. address: i-0123456789abcdef0"));
+            return null;
+        }
+        return new HostSpec(s.name(), s.transport(), s.address(), s.port(), s.user(), s.identity(), null, null,
+                s.groups(), s.values(), s.settings(), options);
     }
 
     private HostSpec.Settings settings(JsonNode ssh, String ptr) {

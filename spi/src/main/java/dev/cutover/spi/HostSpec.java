@@ -20,11 +20,20 @@ import java.util.Objects;
  * @param groups      the inventory groups the host is in
  * @param values      per-host values ({@code ${host.truststore}}): the group's, overridden by the host's
  * @param settings    timeouts and host-key policy
+ * @param options     settings of a transport other than SSH, from the inventory's section of that name (for
+ *                    {@code transport: ssm}: region, profile, endpoint); empty for SSH and local hosts
  * @since 0.2
  */
 public record HostSpec(String name, String transport, String address, int port, String user, String identity,
                        Secret passphrase, HostSpec jump, java.util.List<String> groups, Map<String, String> values,
-                       Settings settings) {
+                       Settings settings, Map<String, String> options) {
+
+    /** A host with no transport options (SSH and local hosts). */
+    public HostSpec(String name, String transport, String address, int port, String user, String identity,
+                    Secret passphrase, HostSpec jump, java.util.List<String> groups, Map<String, String> values,
+                    Settings settings) {
+        this(name, transport, address, port, user, identity, passphrase, jump, groups, values, settings, Map.of());
+    }
 
     public HostSpec {
         Objects.requireNonNull(name, "name");
@@ -34,6 +43,7 @@ public record HostSpec(String name, String transport, String address, int port, 
         groups = java.util.List.copyOf(groups == null ? java.util.List.of() : groups);
         values = Map.copyOf(values == null ? Map.of() : values);
         settings = settings == null ? Settings.DEFAULTS : settings;
+        options = Map.copyOf(options == null ? Map.of() : options);
     }
 
     /**

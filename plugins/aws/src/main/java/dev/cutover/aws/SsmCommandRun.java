@@ -19,11 +19,9 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** One SendCommand and the wait for its invocations: sends, polls ListCommands, collects ListCommandInvocations. */
 final class SsmCommandRun {
-    private static final Set<String> FINISHED = Set.of("Success", "Failed", "TimedOut", "Cancelled");
     private final SsmClient ssm;
     private final SsmCommand cmd;
     private final StepContext context;
@@ -39,16 +37,19 @@ final class SsmCommandRun {
         context.note("sent " + cmd.document() + " to " + cmd.describeTargets() + " as command " + commandId);
         Duration limit = context.timeout().filter(t -> t.compareTo(deadline) < 0).orElse(deadline);
         Instant until = Instant.now().plus(limit);
-        String status = status(commandId);
-        while (!FINISHED.contains(status)) {
-            if (Instant.now().plus(poll).isAfter(until)) {
-                cancel(commandId);
-                throw new StepFailedException("ssm:SendCommand " + cmd.document() + " on " + cmd.describeTargets()
-                        + " did not finish within " + Durations.format(limit) + " (status " + status
-                        + "); cancelled command " + commandId, outputs(commandId, status, lines), null);
-            }
-            Thread.sleep(poll.toMillis());
-            status = status(commandId);
+        SsmWait.Outcome<String> waited;
+        try {
+            waited = SsmWait.until(() -> status(commandId), SsmWait.FINISHED::contains, poll, poll, until);
+        } catch (InterruptedException e) {
+            cancel(commandId);
+            throw e;
+        }
+        String status = waited.last();
+        if (!waited.finished()) {
+            cancel(commandId);
+            throw new StepFailedException("ssm:SendCommand " + cmd.document() + " on " + cmd.describeTargets()
+                    + " did not finish within " + Durations.format(limit) + " (status " + status
+                    + "); cancelled command " + commandId, outputs(commandId, status, lines), null);
         }
         Map<String, Object> out = outputs(commandId, status, lines);
         @SuppressWarnings("unchecked")
@@ -97,11 +98,9 @@ final class SsmCommandRun {
     }
 
     private void cancel(String commandId) {
-        try {
-            ssm.cancelCommand(r -> r.commandId(commandId));
-        } catch (SdkException e) {
-            context.note("could not cancel command " + commandId + ": "
-                    + AwsErrors.message("ssm:CancelCommand", "command " + commandId, e));
+        String failed = SsmWait.cancel(ssm, commandId);
+        if (failed != null) {
+            context.note("could not cancel command " + commandId + ": " + failed);
         }
     }
 

@@ -24,10 +24,12 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
  * stateful fakes: RDS and STS (AWS Query protocol), SSM and Secrets Manager (JSON 1.1). Every
  * request must be SigV4-signed with the test credentials for us-east-1 and the right service.
  */
-final class FakeAwsServer implements AutoCloseable {
-    static final String ACCESS_KEY = "AKIDCUTOVERTEST";
+public final class FakeAwsServer implements AutoCloseable {
+    public static final String ACCESS_KEY = "AKIDCUTOVERTEST";
+    /** The secret key the tests' SDK clients sign with (system property aws.secretAccessKey). */
+    public static final String SECRET_KEY = "cutover-test-secret-key";
     final FakeRds rds = new FakeRds();
-    final FakeSsm ssm = new FakeSsm();
+    public final FakeSsm ssm = new FakeSsm();
     final FakeSecretsManager secrets = new FakeSecretsManager();
     private final WireMockServer server;
 
@@ -38,11 +40,11 @@ final class FakeAwsServer implements AutoCloseable {
         server.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(599)));
     }
 
-    static FakeAwsServer start() {
+    public static FakeAwsServer start() {
         return new FakeAwsServer();
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + server.port();
     }
 
@@ -51,7 +53,7 @@ final class FakeAwsServer implements AutoCloseable {
     }
 
     /** Forgets requests and restores every fake to its initial state. */
-    void reset() {
+    public void reset() {
         server.resetRequests();
         rds.reset();
         ssm.reset();
@@ -59,7 +61,7 @@ final class FakeAwsServer implements AutoCloseable {
     }
 
     /** The Query-protocol Actions / JSON X-Amz-Target operations received, oldest first. */
-    List<String> operations() {
+    public List<String> operations() {
         List<String> out = new ArrayList<>();
         List<ServeEvent> events = new ArrayList<>(server.getAllServeEvents());
         java.util.Collections.reverse(events);
@@ -86,6 +88,7 @@ final class FakeAwsServer implements AutoCloseable {
 
     @Override
     public void close() {
+        ssm.reset();
         server.stop();
     }
 
