@@ -42,7 +42,8 @@ record Prepared(Runbook runbook, Map<String, Object> params, ParamResolver.Envir
         dev.cutover.runbook.Inventory inventory = new dev.cutover.runbook.InventoryReader(resolver::secretFrom)
                 .read(env);
         dev.cutover.runbook.Fleet fleet = dev.cutover.runbook.Fleet.resolve(rb, inventory,
-                dev.cutover.run.Connectors.availableTransports());
+                dev.cutover.run.Connectors.availableTransports(), dev.cutover.run.Connectors.commandOnlyTransports(),
+                uses -> registry.find(uses).map(dev.cutover.spi.StepType::traits).orElse(java.util.Set.of()));
         return new Prepared(rb, params, env, registry, masker, environment, fleet);
     }
 

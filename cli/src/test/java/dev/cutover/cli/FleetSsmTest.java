@@ -222,6 +222,23 @@ class FleetSsmTest {
     }
 
     @Test
+    void aFileStepOnSsmHostsIsRefusedBeforeAnythingRunsAnywhere() throws Exception {
+        String fileStep = "      - id: write-properties\n        uses: file.write\n"
+                + "        with: { path: \"${host.dir}/app.properties\", content: \"tls=on\\n\" }\n";
+
+        CliRun r = run("{ batch: 1, canary: 1 }", fileStep);
+
+        assertEquals(2, r.exit(), r.all());
+        assertTrue(r.err().matches("(?s).*fleet\\.yaml:\\d+:\\d+: step 'write-properties': 'file\\.write' reads and "
+                + "writes files on the host, and pay-1 \\(ssm\\), pay-2 \\(ssm\\) are reached by a transport that runs "
+                + "commands only.*"), r.err());
+        assertTrue(r.err().contains("nothing was run"), r.err());
+        assertTrue(aws.operations().isEmpty(), aws.operations().toString());
+        assertEquals(List.of(), trace());
+        assertFalse(Files.exists(dir.resolve("pay-1").resolve("app.properties")));
+    }
+
+    @Test
     void validateNamesAnSsmHostWhoseAddressIsNoInstanceIdWithItsLine() throws Exception {
         Path rb = dir.resolve("fleet.yaml");
         Files.writeString(rb, runbook("{ batch: 1 }", ""));

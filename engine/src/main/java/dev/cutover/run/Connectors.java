@@ -52,6 +52,19 @@ public final class Connectors implements AutoCloseable {
         }
     }
 
+    /** The transports whose hosts run commands only (no files), for {@code validate}, {@code plan} and runs. */
+    public static Set<String> commandOnlyTransports() {
+        try (Connectors c = discovered().get()) {
+            Set<String> out = new java.util.TreeSet<>();
+            c.byTransport.forEach((t, connector) -> {
+                if (!connector.offersFiles()) {
+                    out.add(t);
+                }
+            });
+            return out;
+        }
+    }
+
     public Set<String> transports() {
         return Set.copyOf(byTransport.keySet());
     }

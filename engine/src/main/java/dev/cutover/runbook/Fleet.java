@@ -49,6 +49,19 @@ public record Fleet(Inventory inventory, Map<String, List<HostSpec>> hosts) {
      * @param transports the transports the run can reach hosts with ({@code local}, {@code ssh}, ...)
      */
     public static Fleet resolve(Runbook rb, Inventory inventory, Set<String> transports) throws InvalidRunbookException {
+        return resolve(rb, inventory, transports, Set.of(), uses -> Set.of());
+    }
+
+    /**
+     * As {@link #resolve(Runbook, Inventory, Set)}, and a step (or its undo) whose type reads or writes the host's
+     * files ({@link dev.cutover.spi.Traits#HOST_FILES}) is refused on a host of a transport that runs commands only.
+     *
+     * @param commandOnly the transports whose hosts offer no files
+     * @param traitsOf    a step type's traits, by its id (empty for an unknown type)
+     */
+    public static Fleet resolve(Runbook rb, Inventory inventory, Set<String> transports, Set<String> commandOnly,
+                                java.util.function.Function<String, Set<String>> traitsOf)
+            throws InvalidRunbookException {
         if (!rb.hasFleet()) {
             return new Fleet(inventory, Map.of());
         }
@@ -81,6 +94,7 @@ public record Fleet(Inventory inventory, Map<String, List<HostSpec>> hosts) {
             }
             for (StepDef s : b.allSteps()) {
                 checkValues(s, hs, problems);
+                checkFiles(s, hs, inventory, commandOnly, traitsOf, problems);
             }
             out.put(b.id(), hs);
         }
@@ -88,6 +102,31 @@ public record Fleet(Inventory inventory, Map<String, List<HostSpec>> hosts) {
             throw new InvalidRunbookException(problems);
         }
         return new Fleet(inventory, out);
+    }
+
+    /** A step that works on the host's files cannot run on a host whose transport runs commands only. */
+    private static void checkFiles(StepDef s, List<HostSpec> hosts, Inventory inventory, Set<String> commandOnly,
+                                   java.util.function.Function<String, Set<String>> traitsOf, List<Problem> problems) {
+        if (commandOnly.isEmpty()) {
+            return;
+        }
+        List<String> uses = new ArrayList<>(List.of(s.uses()));
+        if (s.undo() != null) {
+            uses.add(s.undo().uses());
+        }
+        String needs = uses.stream().filter(u -> traitsOf.apply(u).contains(dev.cutover.spi.Traits.HOST_FILES))
+                .findFirst().orElse(null);
+        if (needs == null) {
+            return;
+        }
+        List<String> without = hosts.stream().filter(h -> commandOnly.contains(h.transport()))
+                .map(h -> h.name() + " (" + h.transport() + ")").toList();
+        if (!without.isEmpty()) {
+            problems.add(new Problem(s.location(), s.id(), "'" + needs + "'" + (needs.equals(s.uses()) ? "" : " (its undo)")
+                    + " reads and writes files on the host, and " + String.join(", ", without)
+                    + (without.size() == 1 ? " is" : " are") + " reached by a transport that runs commands only",
+                    "reach those hosts over SSH (transport: ssh), or run this block on other hosts"));
+        }
     }
 
     /** Every {@code ${host.VALUE}} a step uses must be set for every host it runs on. */

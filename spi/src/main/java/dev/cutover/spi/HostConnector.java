@@ -23,6 +23,15 @@ public interface HostConnector extends AutoCloseable {
      */
     Host connect(HostSpec spec, HostKeyListener listener) throws IOException, InterruptedException;
 
+    /**
+     * Whether its hosts offer files ({@link Host#read}, {@link Host#replace}, ...), not only commands. Steps that
+     * declare {@link Traits#HOST_FILES} are refused on the hosts of a transport that does not, before anything runs.
+     * True by default.
+     */
+    default boolean offersFiles() {
+        return true;
+    }
+
     /** Closes every connection this connector opened. */
     @Override
     void close();

@@ -29,6 +29,11 @@ public final class Traits {
      * block, where it would act on cutover's machine instead of each host.
      */
     public static final String THIS_MACHINE_ONLY = "runs:this-machine-only";
+    /**
+     * Reads or writes files through {@link StepContext#host()} (not only runs commands there): refused, when the
+     * runbook is loaded, on a fleet host whose transport runs commands only ({@link HostConnector#offersFiles()}).
+     */
+    public static final String HOST_FILES = "uses:host-files";
 
     private Traits() {
     }

@@ -49,6 +49,12 @@ public final class SsmConnector implements HostConnector {
         return "ssm";
     }
 
+    /** Over SSM only commands run: steps that read or write the host's files are refused before a run. */
+    @Override
+    public boolean offersFiles() {
+        return false;
+    }
+
     @Override
     public Host connect(HostSpec spec, HostKeyListener listener) throws IOException, InterruptedException {
         Map<String, String> o = spec.options();

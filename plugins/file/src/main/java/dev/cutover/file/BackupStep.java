@@ -30,6 +30,11 @@ public final class BackupStep implements Undoable, Probeable {
     }
 
     @Override
+    public java.util.Set<String> traits() {
+        return java.util.Set.of(dev.cutover.spi.Traits.HOST_FILES);
+    }
+
+    @Override
     public String description() {
         return "Copy a file byte for byte to a backup (mode 0600) and output its path and SHA-256, for file.restore.";
     }

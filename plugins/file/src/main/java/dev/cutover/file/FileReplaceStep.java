@@ -45,6 +45,11 @@ abstract class FileReplaceStep implements Undoable, Probeable {
     abstract List<InputSpec> contentInputs();
 
     @Override
+    public java.util.Set<String> traits() {
+        return java.util.Set.of(dev.cutover.spi.Traits.HOST_FILES);
+    }
+
+    @Override
     public final List<InputSpec> inputs() {
         List<InputSpec> all = new ArrayList<>();
         all.add(InputSpec.required("path", InputType.PATH, "the file to write, on the step's host"));

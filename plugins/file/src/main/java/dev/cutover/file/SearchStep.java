@@ -32,6 +32,11 @@ abstract class SearchStep implements Check {
     abstract String noun();
 
     @Override
+    public java.util.Set<String> traits() {
+        return java.util.Set.of(dev.cutover.spi.Traits.HOST_FILES);
+    }
+
+    @Override
     public List<InputSpec> inputs() {
         return List.of(
                 InputSpec.required("path", InputType.PATH, "the text file to read, on the step's host"),

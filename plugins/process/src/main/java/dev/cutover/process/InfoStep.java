@@ -29,6 +29,11 @@ public final class InfoStep implements Check {
     }
 
     @Override
+    public java.util.Set<String> traits() {
+        return java.util.Set.of(dev.cutover.spi.Traits.HOST_FILES);
+    }
+
+    @Override
     public String description() {
         return "Report a running service's pid, argv and JVM truststore in effect; optionally assert the truststore.";
     }

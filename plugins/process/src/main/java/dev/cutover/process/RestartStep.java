@@ -57,7 +57,7 @@ public final class RestartStep implements Probeable {
     /** {@code restarts:{name}}: the service named by the step's {@code name} input is restarted. */
     @Override
     public Set<String> traits() {
-        return Set.of("restarts:{name}");
+        return Set.of("restarts:{name}", dev.cutover.spi.Traits.HOST_FILES);
     }
 
     @Override

@@ -52,7 +52,7 @@ public final class StartStep implements Undoable, Probeable {
     /** {@code restarts:{name}}: the service named by the step's {@code name} input is (re)started. */
     @Override
     public Set<String> traits() {
-        return Set.of("restarts:{name}");
+        return Set.of("restarts:{name}", dev.cutover.spi.Traits.HOST_FILES);
     }
 
     @Override

@@ -45,7 +45,7 @@ public final class StopStep implements Probeable {
 
     @Override
     public Set<String> traits() {
-        return Set.of("stops:{name}");
+        return Set.of("stops:{name}", dev.cutover.spi.Traits.HOST_FILES);
     }
 
     @Override

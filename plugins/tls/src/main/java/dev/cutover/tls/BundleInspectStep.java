@@ -24,6 +24,11 @@ public final class BundleInspectStep implements Check {
     }
 
     @Override
+    public java.util.Set<String> traits() {
+        return java.util.Set.of(dev.cutover.spi.Traits.HOST_FILES);
+    }
+
+    @Override
     public String description() {
         return "Reads a PEM bundle (one or many certificates), DER or PKCS#7 file and outputs each certificate's facts.";
     }

@@ -39,6 +39,11 @@ public final class ExpiryStep implements Check {
     }
 
     @Override
+    public java.util.Set<String> traits() {
+        return java.util.Set.of(dev.cutover.spi.Traits.HOST_FILES);
+    }
+
+    @Override
     public String description() {
         return "Fails when a certificate in a store or bundle expires within 'days' (optionally ignoring ones already "
                 + "expired); outputs the soonest expiries.";

@@ -72,7 +72,7 @@ public final class KeystoreImportKeyStep implements Undoable, Probeable {
 
     @Override
     public Set<String> traits() {
-        return Set.of("changes:keystore");
+        return Set.of("changes:keystore", dev.cutover.spi.Traits.HOST_FILES);
     }
 
     @Override

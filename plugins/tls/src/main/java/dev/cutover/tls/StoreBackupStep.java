@@ -28,6 +28,11 @@ public final class StoreBackupStep implements Undoable, Probeable {
     }
 
     @Override
+    public java.util.Set<String> traits() {
+        return java.util.Set.of(dev.cutover.spi.Traits.HOST_FILES);
+    }
+
+    @Override
     public String description() {
         return "Copies a store byte for byte to a backup file and outputs its path and SHA-256, for tls.store-restore.";
     }

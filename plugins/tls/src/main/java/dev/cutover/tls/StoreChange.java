@@ -35,7 +35,7 @@ abstract class StoreChange implements Undoable, Probeable {
 
     @Override
     public Set<String> traits() {
-        return Set.of(TRAIT);
+        return Set.of(TRAIT, dev.cutover.spi.Traits.HOST_FILES);
     }
 
     /** Extra intent data this type's probe needs (expected aliases), computed before any change. */

@@ -26,6 +26,11 @@ public final class StoreContainsStep implements Check {
     }
 
     @Override
+    public java.util.Set<String> traits() {
+        return java.util.Set.of(dev.cutover.spi.Traits.HOST_FILES);
+    }
+
+    @Override
     public String description() {
         return "Asserts a store contains certificates by SHA-256, exact subject (DN or CN), subject substring, or every "
                 + "certificate of a bundle; on failure lists exactly what is missing.";

@@ -21,6 +21,11 @@ public final class StoreInspectStep implements Check {
     }
 
     @Override
+    public java.util.Set<String> traits() {
+        return java.util.Set.of(dev.cutover.spi.Traits.HOST_FILES);
+    }
+
+    @Override
     public String description() {
         return "Reads a keystore/truststore (JKS, PKCS12) or PEM bundle and outputs every entry: alias, kind and "
                 + "certificate facts, sorted by alias.";

@@ -55,7 +55,8 @@ public final class StoreRemoveStep extends StoreChange {
 
     @Override
     public java.util.Set<String> traits() {
-        return java.util.Set.of(dev.cutover.spi.Traits.CHANGES_TRUSTSTORE, dev.cutover.spi.Traits.REMOVES_STORE_ENTRIES);
+        return java.util.Set.of(dev.cutover.spi.Traits.CHANGES_TRUSTSTORE, dev.cutover.spi.Traits.REMOVES_STORE_ENTRIES,
+                dev.cutover.spi.Traits.HOST_FILES);
     }
 
     @Override
