@@ -25,7 +25,7 @@ class StepsCommandTest {
         assertTrue(out.contains("    template: path  a template file, relative to the runbook"), out);
         assertTrue(out.contains("  outputs (${steps.ID.outputs.NAME}):\n    path: string"), out);
         assertTrue(out.contains("    sha256_after: string"), out);
-        assertTrue(out.contains("  traits: none"), out);
+        assertTrue(out.contains("  traits: uses:host-files"), out);
         assertTrue(out.contains("    steps:\n      - id: file-write\n        uses: file.write\n"), out);
     }
 
