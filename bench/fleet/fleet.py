@@ -229,7 +229,7 @@ def main():
     ap.add_argument("--java", default="java")
     ap.add_argument("--java-opts", default="")
     ap.add_argument("--out", required=True)
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--rounds-100", type=int, default=1)
     ap.add_argument("--rounds-root", type=int, default=1, help="rounds logged in as root (when run as root)")
     ap.add_argument("--tasks", type=int, default=10)

@@ -2,7 +2,7 @@
 # The fleet benchmark: cutover against Ansible on the same real OpenSSH sshd "hosts" on loopback, paired in
 # one run (A B A B ...): 20 hosts x 10 tasks of /bin/true with 20 forks, then 100 hosts; cutover's peak RSS at
 # 100 hosts; the cost of one more host. Appends its section to docs/benchmarks.md (below the fleet marker).
-#   bench/fleet/run.sh [--rounds N]     (default 3 paired rounds at 20 hosts, 1 at 100)
+#   bench/fleet/run.sh [--rounds N]     (default 5 paired rounds at 20 hosts, 1 at 100)
 # Installs what it needs when missing (as root, from Debian): ansible, openssh-server, time. As root it
 # logs both tools in as a login account of its own (cutover-bench, created with Debian's stock dotfiles, as a
 # deploy account on a server has), and also runs one round as root with root's own start-up files.
