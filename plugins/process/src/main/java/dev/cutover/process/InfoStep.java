@@ -129,17 +129,15 @@ public final class InfoStep implements Check {
                 throw new StepFailedException(name + where + " (pid " + live.get() + ") ended while it was read", out, null);
             }
             RemoteService.HostProcess p = tree.get(0);
-            List<String> args = p.arguments().subList(1, p.arguments().size());
-            String command = p.command(p.arguments());
             out.put("pid", p.pid());
-            out.put("command", command);
-            out.put("arguments", CommandLines.maskArguments(args).stream().map(context::mask).toList());
+            out.put("command", p.command());
+            out.put("arguments", CommandLines.maskArguments(p.args()).stream().map(context::mask).toList());
             if (p.startedEpochSeconds() != null) {
                 out.put("started", java.time.Instant.ofEpochSecond(p.startedEpochSeconds()).toString());
             }
             Optional<JvmTruststore> store = Optional.empty();
             for (RemoteService.HostProcess q : tree) {
-                store = JvmTruststore.of(q.command(q.arguments()), q.arguments().subList(1, q.arguments().size()),
+                store = JvmTruststore.of(q.command(), q.args(),
                         () -> q.cwd().isEmpty() ? Optional.empty() : Optional.of(java.nio.file.Path.of(q.cwd())),
                         f -> exists(context, f));
                 if (store.isPresent()) {

@@ -88,8 +88,13 @@ final class RemoteService {
     /** A process on a fleet host, as {@code /proc} shows it. */
     record HostProcess(long pid, String executable, String cwd, List<String> arguments, Long startedEpochSeconds) {
         /** What it was started as: its executable when readable, else its argv[0]. */
-        String command(List<String> argv) {
-            return executable.isEmpty() && !argv.isEmpty() ? argv.get(0) : executable;
+        String command() {
+            return executable.isEmpty() ? arguments.get(0) : executable;
+        }
+
+        /** Its arguments after argv[0]. */
+        List<String> args() {
+            return arguments.subList(1, arguments.size());
         }
     }
 

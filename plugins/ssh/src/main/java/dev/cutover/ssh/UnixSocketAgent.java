@@ -48,9 +48,15 @@ final class UnixSocketAgent implements SshAgentFactory {
         return new Proxy(SocketChannel.open(StandardProtocolFamily.UNIX), socket);
     }
 
+    /**
+     * The agent server is what a session would use to forward the operator's agent to the host. cutover never
+     * asks for agent forwarding ({@link #getChannelForwardingFactories} offers none): anyone with root on a fleet
+     * host could use a forwarded agent to log in elsewhere as the operator. MINA calls this only when
+     * forwarding is requested, so it refuses.
+     */
     @Override
     public SshAgentServer createServer(ConnectionService service) {
-        throw new UnsupportedOperationException("cutover does not forward the agent");
+        throw new UnsupportedOperationException("cutover does not forward the SSH agent to hosts, by design");
     }
 
     private static final class Proxy extends AbstractAgentProxy {

@@ -230,6 +230,9 @@ class SshConnectorTest {
                 Host h = ssh.connect(viaAgent, NO_NEW_KEYS);
                 assertEquals("agent\n", h.run(Host.Command.of(List.of("echo", "agent"), Duration.ofSeconds(10), null))
                         .stdoutText());
+                // the agent is used to log in, never forwarded to the host (sshd allows forwarding by default)
+                assertEquals("none", h.run(Host.Command.of(List.of("sh", "-c", "printf %s \"${SSH_AUTH_SOCK:-none}\""),
+                        Duration.ofSeconds(10), null)).stdoutText());
             }
         } finally {
             agent.destroy();
