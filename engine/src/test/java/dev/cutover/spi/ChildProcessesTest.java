@@ -114,6 +114,28 @@ class ChildProcessesTest {
     }
 
     @Test
+    void theOrphanOfAStepThatExitedBeforeItWasRegisteredIsStillItsOwn() throws Exception {
+        assertTrue(ChildProcesses.prepare(), "this JVM becomes the child subreaper");
+        String tag = ChildProcesses.tag("run", "quick-" + System.nanoTime());
+        Process root = start(ChildProcesses.forStep(Map.of(), tag), """
+                ( env -i /bin/sh -c 'echo "$$;" > "$1/quick.pid"; exec setsid sleep 100' sh "$D" & )
+                exit 0
+                """);
+        long orphan = pidIn("quick.pid");
+        // the step ended and was reaped before the engine registered it (the race a daemonizing step wins)
+        assertTrue(root.waitFor(10, TimeUnit.SECONDS));
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Files.exists(Path.of("/proc/" + root.pid())) && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        ChildProcesses.started(root, tag);
+
+        ChildProcesses.Stopped stopped = ChildProcesses.killTagged(tag);
+
+        assertFalse(alive(orphan), "the untagged orphan of the step was stopped: " + stopped);
+    }
+
+    @Test
     void orphansThatClearedTheirEnvironmentAreFoundThroughTheSubreaperAndOtherTagsAreLeftAlone() throws Exception {
         assertTrue(ChildProcesses.prepare(), "this JVM becomes the child subreaper");
         String mine = ChildProcesses.tag("run", "mine");

@@ -192,8 +192,27 @@ public final class ChildProcesses {
         long pid = process.pid();
         ROOTS.put(pid, tag);
         LOCAL_TAGS.add(tag);
-        LinuxProcess.read(pid).ifPresent(p -> FIRST_START.merge(tag, p.startTicks(), Math::min));
+        Optional<Long> start = LinuxProcess.read(pid).map(LinuxProcess::startTicks);
+        if (start.isEmpty()) {
+            // it already ended and was reaped (a step that daemonizes and exits at once): its orphans started
+            // within the last moment
+            start = ticksSinceBoot().map(t -> t - USER_HZ);
+        }
+        start.ifPresent(t -> FIRST_START.merge(tag, t, Math::min));
         process.onExit().thenRun(() -> ROOTS.remove(pid, tag));
+    }
+
+    /** Clock ticks of /proc (USER_HZ: 100 on every Linux ABI). */
+    private static final long USER_HZ = 100;
+
+    /** Now, in /proc's clock ticks since boot, from {@code /proc/uptime}; empty off Linux. */
+    private static Optional<Long> ticksSinceBoot() {
+        try {
+            String up = Files.readString(Path.of("/proc/uptime")).trim().split("\\s+")[0];
+            return Optional.of((long) (Double.parseDouble(up) * USER_HZ));
+        } catch (java.io.IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /**
